@@ -1,0 +1,45 @@
+"""The shared shape of a write: permission, validation, one transaction, an audit entry."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from socec.audit.models import AuditEntry
+from socec.audit.services import audit_record, diff, snapshot
+from socec.programmes.access import require
+
+
+def audited_save(obj, *, by, project, capability: str, values: dict | None = None):
+    """Creates or updates `obj` (a model belonging to `project`) with `values` set on it."""
+    require(by, project, capability)
+    with transaction.atomic():
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
+        for key, value in (values or {}).items():
+            setattr(obj, key, value)
+        obj.full_clean()
+        obj.save()
+        changes = diff(before, snapshot(obj))
+        if not before or changes:
+            audit_record(by=by, action=AuditEntry.Action.UPDATE if before else AuditEntry.Action.CREATE,
+                         obj=obj, project=project, changes=changes)
+    return obj
+
+
+def audited_delete(obj, *, by, project, capability: str) -> None:
+    require(by, project, capability)
+    with transaction.atomic():
+        changes = diff(snapshot(obj), {})
+        pk = obj.pk
+        label = str(obj)
+        obj.delete()
+        obj.pk = pk
+        audit_record(by=by, action=AuditEntry.Action.DELETE, obj=obj, project=project, changes=changes,
+                     object_repr=label)
+
+
+def require_visible_participation(by, participation) -> None:
+    """Partner scoping for records that point at a person (enrolments, attendance, jobs...)."""
+    from socec.people.access import participation_access
+
+    if by is not None and participation is not None and participation_access(by, participation) is None:
+        raise PermissionDenied(_("This participant was registered by another organisation."))

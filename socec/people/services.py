@@ -1,0 +1,251 @@
+"""Writes about people. Each checks permission, validates, runs in one transaction and audits."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from socec.audit.models import AuditEntry
+from socec.audit.services import audit_record, diff, masked, snapshot
+from socec.core import crypto
+from socec.core.validators import parse_cnp
+from socec.orgs.models import Organisation
+from socec.places.models import County, Locality
+from socec.programmes.access import require
+from socec.programmes.models import Partnership, Project
+from socec.programmes.roles import Cap
+
+from .access import participation_access
+from .models import Identity, Participation, Person, VulnerableCategory
+
+IDENTITY_FIELDS = ("first_name", "last_name", "cnp", "phone", "email", "address")
+FACT_FIELDS = (
+    "person_ref", "locality", "county", "area", "entry_date", "labour_status", "isced", "disability", "minority",
+    "third_country_national", "foreign_background", "homeless", "exit_date", "exit_status", "qualification_gained",
+    "status_6m", "improved_6m", "consent_on",
+)
+PERSON_FIELDS = ("sex", "birth_date")
+
+
+def _resolve_place(data: dict) -> dict:
+    """A locality (SIRUTA code or object) decides county and, when known, area."""
+    out = dict(data)
+    loc = out.get("locality")
+    if loc not in (None, "") and not isinstance(loc, Locality):
+        found = Locality.objects.filter(pk=loc).select_related("county").first()
+        if found is None:
+            raise ValidationError({"locality": _("%(code)s is not a known SIRUTA code.") % {"code": loc}})
+        out["locality"] = loc = found
+    if isinstance(loc, Locality):
+        out["county"] = loc.county
+        if loc.area:
+            out["area"] = loc.area
+    county = out.get("county")
+    if county not in (None, "") and not isinstance(county, County):
+        found = County.objects.filter(pk=str(county).upper()).first()
+        if found is None:
+            raise ValidationError({"county": _("%(code)s is not a county code.") % {"code": county}})
+        out["county"] = found
+    return out
+
+
+def _vulnerable(codes) -> list[VulnerableCategory]:
+    codes = [c for c in (codes or []) if c]
+    found = {c.code: c for c in VulnerableCategory.objects.filter(code__in=codes)}
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise ValidationError({"vulnerable": _("Unknown vulnerable category: %(codes)s.") % {
+            "codes": ", ".join(unknown)}})
+    return [found[c] for c in dict.fromkeys(codes)]
+
+
+def _check_cnp(data: dict) -> str:
+    cnp = (data.get("cnp") or "").strip()
+    if not cnp:
+        return ""
+    try:
+        facts = parse_cnp(cnp)
+    except ValidationError as exc:
+        raise ValidationError({"cnp": exc.messages}) from None
+    errors = {}
+    if data.get("birth_date") and facts.birth_date != data["birth_date"]:
+        errors["birth_date"] = _("The CNP encodes the birth date %(date)s.") % {"date": facts.birth_date.isoformat()}
+    if facts.sex and data.get("sex") in ("F", "M") and facts.sex != data["sex"]:
+        errors["sex"] = _("The CNP encodes sex %(sex)s.") % {"sex": facts.sex}
+    if errors:
+        raise ValidationError(errors)
+    return cnp
+
+
+def _fact_snapshot(p: Participation) -> dict:
+    snap = snapshot(p, FACT_FIELDS)
+    snap["vulnerable"] = sorted(p.vulnerable.values_list("code", flat=True)) if p.pk else []
+    snap["sex"] = p.person.sex
+    snap["birth_date"] = p.person.birth_date.isoformat()
+    return snap
+
+
+def _identity_snapshot(identity: Identity | None) -> dict:
+    return {f: masked(f, getattr(identity, f, "") if identity else "") for f in IDENTITY_FIELDS}
+
+
+def participant_register(*, project: Project, data: dict, by, organisation=None) -> Participation:
+    """Registers a person in a project (finding them by CNP when already known elsewhere)."""
+    access = require(by, project, Cap.CHANGE_PEOPLE)
+    if organisation is None:
+        organisation = (project.lead_organisation if access.organisation_id is None
+                        else Organisation.objects.get(pk=access.organisation_id))
+    if access.organisation_id is not None and organisation.pk != access.organisation_id:
+        raise PermissionDenied(_("You can register participants only for your own organisation."))
+    if not Partnership.objects.filter(project=project, organisation=organisation,
+                                      role__in=["lead", "partner"]).exists() \
+            and organisation.pk != project.lead_organisation_id:
+        raise ValidationError({"organisation": _("%(org)s is not a partner of the project.") % {"org": organisation}})
+
+    data = _resolve_place(data)
+    for required in ("first_name", "last_name", "sex", "birth_date"):
+        if data.get(required) in (None, ""):
+            raise ValidationError({required: _("This field is required.")})
+    cnp = _check_cnp(data)
+    vulnerable = _vulnerable(data.get("vulnerable"))
+
+    with transaction.atomic():
+        person = None
+        identity = None
+        if cnp:
+            identity = Identity.objects.select_related("person").filter(cnp_digest=crypto.cnp_key(cnp)).first()
+            person = identity.person if identity else None
+        if person is not None:
+            existing = Participation.objects.filter(project=project, person=person).first()
+            if existing is not None:
+                visible = participation_access(by, existing) is not None
+                msg = (_("This person is already a participant in the project as %(ref)s.") % {"ref": existing.person_ref}
+                       if visible else
+                       _("This person is already a participant in the project (registered by another partner)."))
+                raise ValidationError({"cnp": msg})
+        else:
+            person = Person(sex=data["sex"], birth_date=data["birth_date"],
+                            person_key=crypto.cnp_key(cnp) if cnp else crypto.name_key(
+                                data["first_name"], data["last_name"], data["birth_date"]))
+            person.full_clean()
+            person.save()
+        before_identity = _identity_snapshot(identity)
+        if identity is None:
+            identity = Identity(person=person)
+        for f in IDENTITY_FIELDS:
+            if f in data and data[f] is not None:
+                setattr(identity, f, str(data[f]).strip())
+        identity.cnp = cnp or identity.cnp
+        identity.cnp_digest = crypto.cnp_key(identity.cnp) if identity.cnp else None
+        identity.full_clean(exclude=["person"])
+        identity.save()
+
+        participation = Participation(project=project, person=person, organisation=organisation,
+                                      **{f: data[f] for f in FACT_FIELDS if f in data and data[f] is not None})
+        for f in ("disability", "minority", "foreign_background", "area", "exit_status", "status_6m"):
+            if getattr(participation, f) is None:
+                setattr(participation, f, "")
+        participation.full_clean()
+        participation.save()
+        participation.vulnerable.set(vulnerable)
+        changes = diff({}, _fact_snapshot(participation))
+        changes.update(diff(before_identity, _identity_snapshot(identity)))
+        changes["organisation"] = [None, organisation.pk]
+        audit_record(by=by, action=AuditEntry.Action.CREATE, obj=participation, project=project, changes=changes)
+    return participation
+
+
+def participant_update(*, participation: Participation, data: dict, by) -> Participation:
+    """Changes a participant's facts and/or identifiers. Only the keys present in `data` change."""
+    project = participation.project
+    require(by, project, Cap.CHANGE_PEOPLE)
+    if by is not None and participation_access(by, participation) is None:
+        raise PermissionDenied(_("You cannot change a participant registered by another organisation."))
+    data = _resolve_place(data) if ("locality" in data or "county" in data) else dict(data)
+
+    with transaction.atomic():
+        participation = Participation.objects.select_for_update().select_related("person").get(pk=participation.pk)
+        person = participation.person
+        identity = Identity.objects.filter(person=person).first()
+        before = _fact_snapshot(participation)
+        before_identity = _identity_snapshot(identity)
+
+        check = {"sex": data.get("sex", person.sex), "birth_date": data.get("birth_date", person.birth_date),
+                 "cnp": data.get("cnp", identity.cnp if identity else "")}
+        if "cnp" in data or "sex" in data or "birth_date" in data:
+            _check_cnp(check)
+        for f in PERSON_FIELDS:
+            if f in data:
+                setattr(person, f, data[f])
+        for f in FACT_FIELDS:
+            if f in data:
+                value = data[f]
+                field = Participation._meta.get_field(f)
+                if value is None and not field.null:
+                    value = ""
+                setattr(participation, f, value)
+        if any(f in data for f in IDENTITY_FIELDS):
+            if identity is None:
+                raise ValidationError(_("This person's identifiers were erased and cannot be changed."))
+            for f in IDENTITY_FIELDS:
+                if f in data:
+                    setattr(identity, f, (data[f] or "").strip())
+            new_digest = crypto.cnp_key(identity.cnp) if identity.cnp else None
+            if new_digest and Identity.objects.filter(cnp_digest=new_digest).exclude(person=person).exists():
+                raise ValidationError({"cnp": _("Another person is already registered with this CNP.")})
+            identity.cnp_digest = new_digest
+            identity.full_clean(exclude=["person"])
+            identity.save()
+        if identity is not None and identity.cnp:
+            person.person_key = crypto.cnp_key(identity.cnp)
+        elif identity is not None:
+            person.person_key = crypto.name_key(identity.first_name, identity.last_name, person.birth_date)
+        person.full_clean()
+        person.save()
+        participation.full_clean()
+        participation.save()
+        if "vulnerable" in data:
+            participation.vulnerable.set(_vulnerable(data["vulnerable"]))
+        changes = diff(before, _fact_snapshot(participation))
+        changes.update(diff(before_identity, _identity_snapshot(identity)))
+        if changes:
+            audit_record(by=by, action=AuditEntry.Action.UPDATE, obj=participation, project=project, changes=changes)
+    return participation
+
+
+def identity_for(*, participation: Participation, by, reason: str = "") -> Identity | None:
+    """The person's identifiers, for someone allowed to see them; every call is logged.
+
+    Roles with SEE_IDENTIFIERS get them (logged as a view); the funder auditor only through
+    an explicit reveal with a reason (logged as a reveal). Anyone else: PermissionDenied.
+    """
+    access = participation_access(by, participation) if by is not None else require(
+        None, participation.project, Cap.SEE_IDENTIFIERS)
+    if access is None:
+        raise PermissionDenied(_("You may not see this person."))
+    if access.can(Cap.SEE_IDENTIFIERS):
+        action = AuditEntry.Action.VIEW_IDENTIFIERS
+    elif access.can(Cap.REVEAL_IDENTIFIERS):
+        if not reason.strip():
+            raise ValidationError({"reason": _("Say why you need to see this person's identifiers.")})
+        action = AuditEntry.Action.REVEAL
+    else:
+        raise PermissionDenied(_("Your role does not allow seeing identifiers."))
+    identity = Identity.objects.filter(person_id=participation.person_id).first()
+    audit_record(by=by, action=action, obj=participation, project=participation.project, reason=reason)
+    return identity
+
+
+def mask_identity(identity: Identity | None) -> dict:
+    """What roles without identifiers see: initials only."""
+    if identity is None:
+        return {"first_name": "", "last_name": "", "cnp": "", "full_name": _("(erased)")}
+    fi = (identity.first_name or "?")[:1]
+    li = (identity.last_name or "?")[:1]
+    return {"first_name": f"{fi}.", "last_name": f"{li}.", "cnp": "•" * 13 if identity.cnp else "",
+            "full_name": f"{fi}. {li}."}
+
+
+def age_on(birth_date: dt.date, on: dt.date) -> int:
+    return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))

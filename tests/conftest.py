@@ -1,0 +1,21 @@
+import pytest
+
+from tests.personas import PASSWORD, build_world
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) -> the test client, logged in as that persona (None: anonymous)."""
+
+    def _login(user):
+        client.logout()
+        if user is not None:
+            assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return _login

@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from socec.core.validators import caen_section, normalise_caen, normalise_cui, validate_caen, validate_cui
 from socec.places.models import Area, County, Locality
 
-code_validator = RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
-                                _("Use letters, digits, '.', '_' or '-' (at most 40), starting with a letter or digit."))
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+    _("Use letters, digits, '.', '_' or '-' (at most 40), starting with a letter or digit."),
+)
 
 
 class LegalForm(models.TextChoices):
@@ -70,6 +72,10 @@ class Organisation(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.caen_section = caen_section(self.caen) if self.caen else ""
+        super().save(*args, **kwargs)
+
     def clean(self):
         self.cui = normalise_cui(self.cui) if self.cui else ""
         self.caen = normalise_caen(self.caen) if self.caen else ""
@@ -77,10 +83,6 @@ class Organisation(models.Model):
             self.county_id = self.locality.county_id
             if self.locality.area:
                 self.area = self.locality.area
-
-    def save(self, *args, **kwargs):
-        self.caen_section = caen_section(self.caen) if self.caen else ""
-        super().save(*args, **kwargs)
 
     @property
     def region_id(self):

@@ -76,6 +76,9 @@ class EventAttendance(models.Model):
                                     name="event_attendance_org_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.event_id}: {self.participation_id or self.organisation_id}"
+
 
 class Campaign(models.Model):
     class Channel(models.TextChoices):

@@ -120,9 +120,11 @@ def participant_register(*, project: Project, data: dict, by, organisation=None)
             existing = Participation.objects.filter(project=project, person=person).first()
             if existing is not None:
                 visible = participation_access(by, existing) is not None
-                msg = (_("This person is already a participant in the project as %(ref)s.") % {"ref": existing.person_ref}
-                       if visible else
-                       _("This person is already a participant in the project (registered by another partner)."))
+                if visible:
+                    msg = _("This person is already a participant in the project as %(ref)s.") % {
+                        "ref": existing.person_ref}
+                else:
+                    msg = _("This person is already a participant in the project (registered by another partner).")
                 raise ValidationError({"cnp": msg})
         else:
             person = Person(sex=data["sex"], birth_date=data["birth_date"],

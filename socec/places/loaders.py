@@ -113,8 +113,9 @@ def load_ins(raw: bytes, County, Locality) -> dict:
 
         table = connection.ops.quote_name(Locality._meta.db_table)
         with connection.cursor() as cursor:
+            sql = (f"UPDATE {table} SET name = %s, county_id = %s, level = %s, "  # noqa: S608 (quoted model table)
+                   "parent_siruta = %s, siruta_type = %s, area = %s WHERE siruta = %s")
             cursor.executemany(
-                f"UPDATE {table} SET name = %s, county_id = %s, level = %s, parent_siruta = %s, "
-                "siruta_type = %s, area = %s WHERE siruta = %s",
+                sql,
                 [(x.name, x.county_id, x.level, x.parent_siruta, x.siruta_type, x.area, x.siruta) for x in updated])
     return {"created": len(created), "updated": len(updated)}

@@ -14,7 +14,10 @@ def production_problems() -> list[checks.CheckMessage]:
     if settings.DEBUG:
         errors.append(checks.Error("DEBUG is on: never serve real users with DEBUG.", id="socec.E001",
                                    hint="Unset DEBUG (or set DEBUG=0) in production."))
-    key = settings.SECRET_KEY or ""
+    try:
+        key = settings.SECRET_KEY or ""
+    except ImproperlyConfigured:  # Django refuses to read an empty SECRET_KEY
+        key = ""
     if len(key) < 40 or key.startswith(("dev-", "django-insecure", "change-me")):
         errors.append(checks.Error("SECRET_KEY is missing, too short or a development value.", id="socec.E002",
                                    hint="Set SECRET_KEY to a random string of at least 50 characters."))

@@ -1,0 +1,47 @@
+"""Identifiers are encrypted at rest and never stored in clear."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from socec.people.models import Identity, Participation
+from tests.personas import ALICE_CNP
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_cnp_and_names_are_encrypted_in_the_database(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_name, last_name, cnp, phone, cnp_digest FROM people_identity")
+        rows = cursor.fetchall()
+    flat = " ".join(str(v) for row in rows for v in row)
+    assert ALICE_CNP not in flat and "Alice" not in flat and "Ionescu" not in flat and "0722000111" not in flat
+    assert all(row[2].startswith("gAAAA") for row in rows)  # Fernet tokens
+    assert Identity.objects.get(person=world.alice.person).cnp == ALICE_CNP
+
+
+def test_plain_cnp_is_not_in_the_sqlite_file(world, settings):
+    if connection.vendor != "sqlite":
+        pytest.skip("file check for the SQLite database")
+    from django.db import connections
+
+    connections.close_all()
+    name = settings.DATABASES["default"]["NAME"]
+    data = b""
+    for suffix in ("", "-wal"):
+        try:
+            with open(name + suffix, "rb") as fh:
+                data += fh.read()
+        except FileNotFoundError:
+            pass
+    assert len(data) > 0
+    assert ALICE_CNP.encode() not in data and b"Ionescu" not in data
+
+
+def test_facts_hold_no_identifier(world):
+    p = Participation.objects.select_related("person").get(pk=world.alice.pk)
+    facts = " ".join(str(getattr(p, f.attname)) for f in Participation._meta.concrete_fields)
+    facts += " ".join(str(getattr(p.person, f.attname)) for f in p.person._meta.concrete_fields)
+    assert "Alice" not in facts and ALICE_CNP not in facts
+    assert p.person.birth_date == dt.date(1990, 5, 12)

@@ -1,0 +1,12 @@
+from django.contrib import admin
+
+from socec.core.admin import ReadOnlyAdmin
+
+from .models import Organisation
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "legal_form", "county", "is_ses", "public"]
+    list_filter = ["legal_form", "is_ses", "public", "county__region"]
+    search_fields = ["code", "name", "cui"]

@@ -25,3 +25,13 @@ def login(client):
 def _fast_passwords(settings):
     # Test speed only: PBKDF2 with 1M iterations costs ~0.3 s per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    # Messages raised by services outside a request come in the active language; tests read
+    # them in English. Pages choose their language per request (LocaleMiddleware).
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -4,6 +4,7 @@ import datetime as dt
 import decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .models import AuditEntry
 
@@ -21,7 +22,7 @@ def _plain(value):
         return str(value.normalize()) if value == value.to_integral() else str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return sorted(_plain(v) for v in value)
-    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+    if isinstance(value, FieldFile):
         return value.name or ""
     return value
 

@@ -2,9 +2,15 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.utils import translation
 
+from socec.orgs.models import Organisation
+from socec.programmes.models import Project
+
 
 def home(request):
-    return render(request, "portal/home.html")
+    return render(request, "portal/home.html", {
+        "public_organisations": Organisation.objects.filter(public=True).count(),
+        "projects": Project.objects.count(),
+    })
 
 
 def language_home(request, lang):

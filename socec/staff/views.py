@@ -1,7 +1,74 @@
+"""The staff application: sign-in, the user's projects, a project's overview and audit log."""
+
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.urls import reverse_lazy
+
+from socec.audit.models import AuditEntry
+from socec.programmes.access import get_project_for
+from socec.programmes.roles import Cap
+from socec.programmes.selectors import project_overview, project_partnerships, project_targets
+
+from . import selectors
+
+AUDIT_PAGE_SIZE = 50
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "staff/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "staff/password_reset_form.html"
+    email_template_name = "staff/email/password_reset_email.txt"
+    subject_template_name = "staff/email/password_reset_subject.txt"
+    success_url = reverse_lazy("staff:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "staff/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "staff/password_reset_confirm.html"
+    success_url = reverse_lazy("staff:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "staff/password_reset_complete.html"
 
 
 @login_required
 def home(request):
-    return render(request, "staff/home.html")
+    return render(request, "staff/home.html", {"rows": selectors.my_projects(request.user)})
+
+
+@login_required
+def project(request, code):
+    project, access = get_project_for(request.user, code)
+    targets = [{"target": t, "name": selectors.indicator_name(t.indicator)} for t in project_targets(project)]
+    return render(request, "staff/project.html", {
+        "project": project,
+        "role": selectors.role_label(access),
+        "can_view_audit": access.can(Cap.VIEW_AUDIT),
+        "partnerships": project_partnerships(project),
+        "regions": project.regions.all(),
+        "targets": targets,
+        "overview": project_overview(project, request.user),
+    })
+
+
+@login_required
+def audit(request, code):
+    project, access = get_project_for(request.user, code, Cap.VIEW_AUDIT)
+    entries = AuditEntry.objects.filter(project=project).order_by("-at", "-id")
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "staff/audit.html", {
+        "project": project,
+        "role": selectors.role_label(access),
+        "page": page,
+        "rows": selectors.audit_rows(page.object_list),
+    })

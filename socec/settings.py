@@ -100,7 +100,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "socec.urls"
-WSGI_APPLICATION = "socec.wsgi.application"
+WSGI_APPLICATION = "socec.devserver.application"  # production: socec.wsgi
 
 TEMPLATES = [
     {

@@ -53,3 +53,11 @@ def test_production_wsgi_refuses_to_start_without_secrets(tmp_path):
                             timeout=60)
     assert result.returncode != 0
     assert "refuses to start" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_development_server_starts_with_development_settings():
+    # `make run` serves through runserver, which loads settings.WSGI_APPLICATION: it must not be
+    # the production entry point that refuses development secrets.
+    from django.core.servers.basehttp import get_internal_wsgi_application
+
+    assert callable(get_internal_wsgi_application())

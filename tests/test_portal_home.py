@@ -68,3 +68,10 @@ def test_language_shortcuts(client, lang, target):
     response = client.get(f"/{lang}/")
     assert response.status_code == 302
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == target
+
+
+def test_stylesheet_and_htmx_are_vendored_and_found():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("socec/css/socec.css")
+    assert finders.find("socec/vendor/htmx.min.js")

@@ -12,6 +12,12 @@ from socec.programmes.access import require
 def audited_save(obj, *, by, project, capability: str, values: dict | None = None):
     """Creates or updates `obj` (a model belonging to `project`) with `values` set on it."""
     require(by, project, capability)
+    return save_and_audit(obj, by=by, project=project, values=values)
+
+
+def save_and_audit(obj, *, by, project=None, values: dict | None = None):
+    """The write itself, for callers that checked permission their own way: set, validate,
+    save and audit in one transaction."""
     with transaction.atomic():
         before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
         for key, value in (values or {}).items():

@@ -5,9 +5,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from socec.programmes.access import ProjectAccess, project_access, projects_visible_to
+from socec.programmes.access import ProjectAccess, project_access, projects_visible_to, sees_whole_project
 from socec.programmes.models import Membership, Project
-from socec.programmes.roles import PROJECT_WIDE_ROLES, Cap
+from socec.programmes.roles import ROLE_CAPABILITIES, Cap
 
 from .models import Participation
 
@@ -28,11 +28,9 @@ def participations_visible_to(user, project: Project | None = None) -> QuerySet:
     # Several projects: whole projects where the user is lead staff or auditor, else own org's people.
     rule = Q(pk__in=[])
     for m in Membership.objects.filter(user=user).select_related("project"):
-        from socec.programmes.roles import ROLE_CAPABILITIES
-
         if Cap.VIEW_PEOPLE not in ROLE_CAPABILITIES[m.role]:
             continue
-        if m.role in PROJECT_WIDE_ROLES or m.organisation_id == m.project.lead_organisation_id:
+        if sees_whole_project(m):
             rule |= Q(project_id=m.project_id)
         else:
             rule |= Q(project_id=m.project_id, organisation_id=m.organisation_id)

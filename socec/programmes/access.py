@@ -36,6 +36,12 @@ class ProjectAccess:
         return self.people_org_id is None
 
 
+def sees_whole_project(membership: Membership) -> bool:
+    """The lead organisation's staff and project-wide roles (the funder auditor) see every participant."""
+    m = membership
+    return m.role in PROJECT_WIDE_ROLES or m.organisation_id == m.project.lead_organisation_id
+
+
 def _cache(user) -> dict:
     cache = getattr(user, "_socec_access", None)
     if cache is None:
@@ -60,9 +66,8 @@ def project_access(user, project: Project) -> ProjectAccess | None:
         if m is None:
             cache[project.pk] = None
         else:
-            whole = m.role in PROJECT_WIDE_ROLES or m.organisation_id == m.project.lead_organisation_id
             cache[project.pk] = ProjectAccess(project.pk, m.role, m.organisation_id, ROLE_CAPABILITIES[m.role],
-                                              None if whole else m.organisation_id)
+                                              None if sees_whole_project(m) else m.organisation_id)
     return cache[project.pk]
 
 

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
 
 from socec.audit.models import AuditEntry
 from socec.programmes.access import get_project_for
@@ -50,6 +51,15 @@ def home(request):
 def project(request, code):
     project, access = get_project_for(request.user, code)
     targets = [{"target": t, "name": selectors.indicator_name(t.indicator)} for t in project_targets(project)]
+    overview = project_overview(project, request.user)
+    figures = [
+        (_("Participants (whole project)") if overview["participants_whole_project"]
+         else _("Participants registered by your organisation"), overview["participants"]),
+        (_("Social economy structures supported"), overview["ses_supported"]),
+        (_("Jobs created"), overview["jobs"]),
+        (_("Jobs held by vulnerable persons"), overview["jobs_vulnerable"]),
+        (_("Events held"), overview["events"]),
+    ]
     return render(request, "staff/project.html", {
         "project": project,
         "role": selectors.role_label(access),
@@ -57,7 +67,8 @@ def project(request, code):
         "partnerships": project_partnerships(project),
         "regions": project.regions.all(),
         "targets": targets,
-        "overview": project_overview(project, request.user),
+        "overview": overview,
+        "figures": figures,
     })
 
 

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "socec.outreach",
     "socec.audit",
     "socec.indicators",
+    "socec.workbook",
     "socec.staff",
     "socec.portal",
     "socec.demo",

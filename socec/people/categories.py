@@ -41,3 +41,5 @@ CATEGORIES = [
     ("other", "Alte categorii vulnerabile", "Other vulnerable groups",
      "Ancheta socială sau document justificativ eliberat de o autoritate publică."),
 ]
+
+CATEGORY_CODES: tuple[str, ...] = tuple(c[0] for c in CATEGORIES)

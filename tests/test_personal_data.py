@@ -17,7 +17,7 @@ def test_cnp_and_names_are_encrypted_in_the_database(world):
         rows = cursor.fetchall()
     flat = " ".join(str(v) for row in rows for v in row)
     assert ALICE_CNP not in flat and "Alice" not in flat and "Ionescu" not in flat and "0722000111" not in flat
-    assert all(row[2].startswith("gAAAA") for row in rows)  # Fernet tokens
+    assert all(row[2].startswith("v1:") for row in rows)  # AES-GCM tokens (crypto.TOKEN_PREFIX)
     assert Identity.objects.get(person=world.alice.person).cnp == ALICE_CNP
 
 
@@ -42,3 +42,31 @@ def test_facts_hold_no_identifier(world):
     facts += " ".join(str(getattr(p.person, f.attname)) for f in p.person._meta.concrete_fields)
     assert "Alice" not in facts and ALICE_CNP not in facts
     assert p.person.birth_date == dt.date(1990, 5, 12)
+
+
+def test_tokens_from_before_aes_gcm_still_decrypt_and_a_tampered_token_is_refused(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from socec.core import crypto
+
+    old = crypto.fernet().encrypt("Ștefan".encode()).decode()
+    assert crypto.decrypt(old) == "Ștefan"
+    token = crypto.encrypt("Ștefan")
+    assert token.startswith("v1:") and crypto.decrypt(token) == "Ștefan"
+    tampered = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    with pytest.raises(ImproperlyConfigured):
+        crypto.decrypt(tampered)
+
+
+def test_a_second_key_decrypts_what_the_first_wrote_after_rotation(settings):
+    from cryptography.fernet import Fernet
+
+    from socec.core import crypto
+
+    token = crypto.encrypt("Ana")
+    settings.SOCEC_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.SOCEC_ENCRYPTION_KEYS]
+    assert crypto.decrypt(token) == "Ana"
+    assert crypto.decrypt(crypto.encrypt("Ion")) == "Ion"
+    settings.SOCEC_ENCRYPTION_KEYS = settings.SOCEC_ENCRYPTION_KEYS[:1]
+    with pytest.raises(Exception, match="cannot be decrypted"):
+        crypto.decrypt(token)

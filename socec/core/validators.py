@@ -1,6 +1,7 @@
 """Romanian identifiers and codes: CNP, CUI, COR, CAEN. Pure functions plus Django validators."""
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -22,8 +23,11 @@ class CnpFacts:
     county_digits: str
 
 
+_CNP_W = tuple(int(w) for w in CNP_WEIGHTS)
+
+
 def cnp_control_digit(first12: str) -> int:
-    rest = sum(int(d) * int(w) for d, w in zip(first12, CNP_WEIGHTS, strict=True)) % 11
+    rest = sum(map(operator.mul, map(int, first12), _CNP_W)) % 11
     return 1 if rest == 10 else rest
 
 

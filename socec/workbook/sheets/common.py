@@ -1,0 +1,115 @@
+"""What the sheets share: the project's participants by person_ref, and writing new records in batches."""
+
+from socec.people.models import Participation
+
+from ..importer import messages_of
+
+
+def participation_ids(imp) -> dict[str, int]:
+    """person_ref -> participation id, for the project (the ones this import creates included)."""
+    if getattr(imp, "refs", None) is None:
+        imp.refs = {}
+        imp.ref_org = {}
+        for ref, pk, org in Participation.objects.filter(project=imp.project).values_list(
+                "person_ref", "id", "organisation_id").iterator(chunk_size=20_000):
+            imp.refs[ref] = pk
+            imp.ref_org[ref] = org
+    return imp.refs
+
+
+class Creator:
+    """New records of a sheet: checked with the model's own field rules (the checks that need the
+    database, keys and references, the import has already made), then written in batches with one
+    audit entry each, as the services would. Changes to existing records do not come here."""
+
+    def __init__(self, imp, sheet: str, model, capability: str | None, *, prepare=None, allowed=None):
+        from socec.audit.models import AuditEntry
+        from socec.audit.services import actor_name
+
+        from .. import bulk
+
+        self.imp, self.sheet, self.model, self.prepare = imp, sheet, model, prepare
+        self.allowed = imp.can(capability) if allowed is None else allowed
+        self.refused = False
+        self.count = True  # False where the record is part of a row counted elsewhere
+        self.pending = []
+        self.audit = bulk.Inserter(AuditEntry, ["at", "actor_id", "actor_name", "action", "project_id", "model",
+                                                "object_id", "object_repr", "changes", "reason"])
+        by = imp.by
+        self.head = (by.pk if by is not None and by.pk else None, actor_name(by), AuditEntry.Action.CREATE)
+        self.label = model._meta.label_lower
+
+    def add(self, row, instance, column_of=None) -> bool:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        imp = self.imp
+        if not self.allowed:
+            if not self.refused:
+                imp.error(self.sheet, None, "", _("Your role does not allow adding these records to the project."))
+                self.refused = True
+            return False
+        try:
+            instance.clean_fields()
+            instance.clean()
+            if self.prepare:
+                self.prepare(instance)
+        except ValidationError as exc:
+            sheet_columns = imp.columns.get(self.sheet, {})
+            for field_name, message in messages_of(exc):
+                column = (column_of or {}).get(field_name, field_name if field_name in sheet_columns else "")
+                imp.error(self.sheet, row, column, message)
+            return False
+        self.pending.append(instance)
+        if self.count:
+            imp.count(self.sheet, "created")
+        if len(self.pending) >= 2_000:
+            self.flush()
+        return True
+
+    def flush(self):
+        from .. import bulk
+
+        imp = self.imp
+        if self.pending and imp.write:
+            self.model.objects.bulk_create(self.pending, batch_size=500)
+            now = bulk.now_value()
+            project_id = imp.project.pk if imp.project is not None else None
+            changes = bulk.json_value({"source": [None, "workbook"]})
+            reason = f"workbook import: {imp.report.file_name}"[:300]
+            self.audit.insert([(now, *self.head, project_id, self.label, str(o.pk), str(o)[:200], changes, reason)
+                               for o in self.pending])
+        self.pending = []
+
+
+
+def scope(imp):
+    """(organisation id new participants are registered under, id the user is limited to or None)."""
+    access = imp.access()
+    own = access.organisation_id if access is not None else None
+    return own or imp.project.lead_organisation_id, own
+
+
+def visible_participation(imp, sheet: str, row, ref: str, own_org) -> int | None:
+    """The participation id of a person_ref, or an error saying why not."""
+    from django.utils.translation import gettext as _
+
+    pid = participation_ids(imp).get(ref)
+    if pid is None:
+        if "participants" not in imp.broken:
+            imp.error(sheet, row, "person_ref", _("Not a participant of the project (not in the participants "
+                                                  "sheet)."))
+        else:
+            row.ok = False
+        return None
+    if own_org is not None and imp.ref_org.get(ref) != own_org:
+        imp.error(sheet, row, "person_ref", _("This participant was registered by another organisation."))
+        return None
+    return pid
+
+
+def vulnerable_participations(imp) -> set[int]:
+    """Ids of the project's participants in at least one vulnerable category (this import's included)."""
+    found = set(Participation.objects.filter(project=imp.project, vulnerable__isnull=False).values_list(
+        "id", flat=True).distinct())
+    return found | getattr(imp, "vulnerable_created", set())

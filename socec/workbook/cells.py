@@ -48,6 +48,11 @@ def _plain_number(cell) -> str:
 
 def _date(column):
     def parse(cell):
+        if type(cell) is str and len(cell) == 10 and cell[4] == "-" and cell[7] == "-" and cell[:4].isdigit():
+            try:
+                return dt.date.fromisoformat(cell)
+            except ValueError:
+                pass  # the checks below say what is wrong
         if isinstance(cell, dt.datetime):
             return cell.date()
         if isinstance(cell, dt.date):
@@ -69,7 +74,7 @@ def _bool(column):
     def parse(cell):
         if isinstance(cell, bool):
             return cell
-        text = _plain_number(cell).strip().lower()
+        text = (cell if type(cell) is str else _plain_number(cell)).strip().lower()
         if text in schema.TRUE_WORDS:
             return True
         if text in schema.FALSE_WORDS:
@@ -131,7 +136,14 @@ def _decimal(column):
 
 
 def _lookup(column) -> dict[str, str]:
-    return {c.lower(): c for c in column.choices}
+    """Value as written -> the canonical value: exact spellings first, then lower case; yes/no
+    answers also in Romanian (da/nu, refuz) as for booleans."""
+    table = {c.lower(): c for c in column.choices}
+    if "yes" in column.choices:
+        table.update(dict.fromkeys(schema.TRUE_WORDS, "yes") | dict.fromkeys(schema.FALSE_WORDS, "no"))
+        if "refused" in column.choices:
+            table.update({"refuz": "refused", "refuzat": "refused", "refuză": "refused"})
+    return {**table, **{c: c for c in column.choices}}
 
 
 def _allowed(column) -> str:
@@ -144,8 +156,8 @@ def _enum(column):
     table = _lookup(column)
 
     def parse(cell):
-        text = _plain_number(cell).strip()
-        found = table.get(text.lower())
+        text = cell if type(cell) is str else _plain_number(cell)
+        found = table.get(text) or table.get(text.strip().lower())
         if found is None:
             raise CellError(_("Not an allowed value.") + " " + _allowed(column))
         return found

@@ -14,6 +14,7 @@ through the services.
 """
 
 import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,8 @@ from . import bulk, schema
 from .cells import CellError, parser_for, shown
 from .reader import FileProblem, SheetSource, open_workbook
 from .report import ERROR, WARNING, ImportReport, Issue
+
+logger = logging.getLogger(__name__)
 
 MAX_ISSUES = 5_000
 BATCH = 5_000
@@ -65,6 +68,12 @@ def import_workbook(path, *, by=None, dry_run: bool = False, progress=None, file
         report.issues.append(Issue(ERROR, exc.sheet, None, "", "", exc.message))
     except StopImport:
         report.truncated = True
+    except Exception:  # noqa: BLE001 - nothing in a file may end in a server error
+        logger.exception("Import of %s failed unexpectedly", report.file_name)
+        report.issues.append(Issue(ERROR, "", None, "", "", _(
+            "The file could not be read to the end because of an unexpected problem. Nothing was written. Check "
+            "that it opens in a spreadsheet program and save it again; if it still fails, send it to the "
+            "administrators.")))
     report.seconds = round(time.monotonic() - started, 3)
     if not report.ok:
         report.summary = {}
@@ -101,7 +110,8 @@ class Importer:
         self.counties: set[str] = set()
         self.rows_done = 0
         self.summary: dict[str, dict[str, int]] = {}
-        self.write = True  # false once an error is found or in a dry run: the rest is only checked
+        # Keys of rows that failed, per sheet: rows naming them are skipped without a second error.
+        self.failed: dict[str, set] = {}
 
     # --- reporting ---------------------------------------------------------------------------
 
@@ -110,8 +120,6 @@ class Importer:
             raise StopImport
         self.report.issues.append(Issue(level, sheet, row, column, shown(value) if value is not None else "",
                                         str(message)))
-        if level == ERROR:
-            self.write = False
 
     def error(self, sheet, row: Row | None, column, message, value=None):
         if row is not None:
@@ -213,6 +221,8 @@ class Importer:
                 continue
             seen[k] = row.number
             yield row
+            if not row.ok:
+                self.failed.setdefault(sheet.name, set()).add(k[0] if len(k) == 1 else k)
 
     # --- places --------------------------------------------------------------------------------
 
@@ -242,7 +252,6 @@ class Importer:
     def run(self, dry_run: bool):
         self.check_structure()
         bulk.tune_connection()
-        self.write = not dry_run and not self.report.errors
         try:
             with transaction.atomic():
                 self._run_sheets()
@@ -284,6 +293,11 @@ class Importer:
         small.publications(self)
         if self.progress:
             self.progress(self.rows_done, self.rows_done, "done")
+
+    def is_failed(self, sheet: str, key) -> bool:
+        """Did the row with this key fail (or its whole sheet)? Then a row naming it is skipped
+        quietly: the error is already reported where it belongs."""
+        return sheet in self.broken or key in self.failed.get(sheet, ())
 
     def present(self, name) -> schema.Sheet | None:
         if name in self.wb.sheets and name not in self.broken:

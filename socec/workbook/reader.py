@@ -246,16 +246,19 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)
 def _merged_ranges(zf: zipfile.ZipFile, part: str) -> list[str]:
     """Merged cells are listed after the sheet's data; scan the part for them without parsing it."""
     found = []
-    tail = b""
+    buf = b""
     with zf.open(part) as fh:
-        while chunk := fh.read(1 << 20):
-            data = tail + chunk
-            found.extend(m.decode() for m in _MERGE.findall(data))
-            tail = data[-200:]
-            # A match inside the overlap would be found twice.
-            if _MERGE.search(tail):
-                found.pop()
-    return found
+        while True:
+            chunk = fh.read(1 << 20)
+            buf += chunk
+            # Keep the last 200 bytes for the next round (a tag may be cut in two), unless this is the end.
+            limit = len(buf) if not chunk else max(0, len(buf) - 200)
+            for m in _MERGE.finditer(buf):
+                if m.start() < limit:
+                    found.append(m.group(1).decode())
+            buf = buf[limit:]
+            if not chunk:
+                return found
 
 
 def _open_xlsx(wb: Workbook) -> None:
@@ -318,31 +321,42 @@ def _xlsx_sheet(ws):
     header = ["" if h is None else str(h) for h in header]
 
     def rows():
-        limit = max_xlsx_rows()
-        number = 1
-        for cells in source:
-            number += 1
-            if number > limit + 1:
-                raise FileProblem(_("The sheet %(sheet)s has more than %(n)s rows. For so many rows save each sheet "
-                                    "as CSV UTF-8 and upload them in a .zip.") % {"sheet": ws.title,
-                                                                                 "n": f"{limit:,}"}, ws.title)
-            values = []
-            blank = True
-            for c in cells:
-                v = c.value
-                if v is None:
-                    values.append(None)
-                    continue
-                if c.data_type == "f":
-                    v = FormulaCell(str(v))
-                elif isinstance(v, dt.time):
-                    v = v.isoformat()
-                blank = False
-                values.append(v)
-            if not blank:
-                yield number, values
+        try:
+            yield from _xlsx_rows(ws, source)
+        except FileProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the sheet's XML is damaged: say so, never fail
+            raise FileProblem(_("The sheet %(sheet)s is damaged and cannot be read to the end (%(error)s). Open the "
+                                "workbook in Excel or LibreOffice and save it again as .xlsx.") % {
+                "sheet": ws.title, "error": type(exc).__name__}, ws.title) from None
 
     return header, rows()
+
+
+def _xlsx_rows(ws, source):
+    limit = max_xlsx_rows()
+    number = 1
+    for cells in source:
+        number += 1
+        if number > limit + 1:
+            raise FileProblem(_("The sheet %(sheet)s has more than %(n)s rows. For so many rows save each sheet "
+                                "as CSV UTF-8 and upload them in a .zip.") % {"sheet": ws.title,
+                                                                             "n": f"{limit:,}"}, ws.title)
+        values = []
+        blank = True
+        for c in cells:
+            v = c.value
+            if v is None:
+                values.append(None)
+                continue
+            if c.data_type == "f":
+                v = FormulaCell(str(v))
+            elif isinstance(v, dt.time):
+                v = v.isoformat()
+            blank = False
+            values.append(v)
+        if not blank:
+            yield number, values
 
 
 class FormulaCell(str):

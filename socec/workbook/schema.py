@@ -128,7 +128,7 @@ SHEETS: tuple[Sheet, ...] = (
     )),
     Sheet("participants", ("person_ref",), columns=(
         C("person_ref", required=True, max_length=40),
-        C("cnp", max_length=13, help=_("13 digits; must agree with birth_date and sex.")),
+        C("cnp", help=_("13 digits; must agree with birth_date and sex.")),
         C("first_name", required=True, max_length=100),
         C("last_name", required=True, max_length=100),
         C("sex", ENUM, required=True, choices=SEXES),

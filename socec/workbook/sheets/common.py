@@ -38,6 +38,7 @@ class Creator:
         by = imp.by
         self.head = (by.pk if by is not None and by.pk else None, actor_name(by), AuditEntry.Action.CREATE)
         self.label = model._meta.label_lower
+        self.relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
 
     def add(self, row, instance, column_of=None) -> bool:
         from django.core.exceptions import ValidationError
@@ -50,7 +51,8 @@ class Creator:
                 self.refused = True
             return False
         try:
-            instance.clean_fields()
+            # References were resolved by the import itself; ForeignKey.validate would query each one.
+            instance.clean_fields(exclude=self.relations)
             instance.clean()
             if self.prepare:
                 self.prepare(instance)
@@ -71,7 +73,7 @@ class Creator:
         from .. import bulk
 
         imp = self.imp
-        if self.pending and imp.write:
+        if self.pending:
             self.model.objects.bulk_create(self.pending, batch_size=500)
             now = bulk.now_value()
             project_id = imp.project.pk if imp.project is not None else None
@@ -96,11 +98,11 @@ def visible_participation(imp, sheet: str, row, ref: str, own_org) -> int | None
 
     pid = participation_ids(imp).get(ref)
     if pid is None:
-        if "participants" not in imp.broken:
+        if imp.is_failed("participants", ref):
+            row.ok = False
+        else:
             imp.error(sheet, row, "person_ref", _("Not a participant of the project (not in the participants "
                                                   "sheet)."))
-        else:
-            row.ok = False
         return None
     if own_org is not None and imp.ref_org.get(ref) != own_org:
         imp.error(sheet, row, "person_ref", _("This participant was registered by another organisation."))
@@ -113,3 +115,11 @@ def vulnerable_participations(imp) -> set[int]:
     found = set(Participation.objects.filter(project=imp.project, vulnerable__isnull=False).values_list(
         "id", flat=True).distinct())
     return found | getattr(imp, "vulnerable_created", set())
+
+
+def missing(imp, sheet: str, row, column: str, target_sheet: str, key, message: str) -> None:
+    """A reference to nothing: an error, unless it names a row that failed (already reported there)."""
+    if imp.is_failed(target_sheet, key):
+        row.ok = False
+    else:
+        imp.error(sheet, row, column, message)

@@ -24,7 +24,7 @@ from socec.training.services import attendance_record, enrolment_save, session_s
 
 from .. import bulk
 from ..importer import BATCH, Importer, Row
-from .common import participation_ids, scope, visible_participation
+from .common import missing, participation_ids, scope, visible_participation
 
 SHEET = "participants"
 FACT_COLUMNS = ("siruta", "county", "area", "entry_date", "labour_status", "isced", "disability", "minority",
@@ -50,9 +50,8 @@ class _Audit:
     def add(self, pk, label):
         self.rows.append((*self.head, str(pk), label[:200], *self.tail))
 
-    def flush(self, write: bool):
-        if write:
-            self.inserter.insert(self.rows)
+    def flush(self):
+        self.inserter.insert(self.rows)
         self.rows = []
 
 
@@ -256,6 +255,7 @@ class _ParticipantWriter:
                     msg = _("This person (same CNP) is already a participant in the project, registered by another "
                             "partner.")
                 imp.error(SHEET, row, "cnp", msg)
+                imp.failed.setdefault(SHEET, set()).add(row.values["person_ref"])
                 continue
             extra["person_id"] = person_id
             ready.append((row, extra))
@@ -283,8 +283,7 @@ class _ParticipantWriter:
                     _enc(enc, v.get("address")), now))
             else:
                 person_id = extra["person_id"]
-                if imp.write:
-                    _refresh_identity(person_id, v)
+                _refresh_identity(person_id, v)
             part_rows.append((
                 pk, project.pk, person_id, v["person_ref"], extra["org"], extra["locality"], extra["county"],
                 extra["area"] or "", day(v["entry_date"]), v["labour_status"], v["isced"], v.get("disability") or "",
@@ -299,12 +298,11 @@ class _ParticipantWriter:
             imp.refs[v["person_ref"]] = pk
             imp.ref_org[v["person_ref"]] = extra["org"]
             imp.count(SHEET, "created")
-        if imp.write:
-            self.persons.insert(person_rows)
-            self.identities.insert(identity_rows)
-            self.participations.insert(part_rows)
-            self.links.insert(link_rows)
-        self.audit.flush(imp.write)
+        self.persons.insert(person_rows)
+        self.identities.insert(identity_rows)
+        self.participations.insert(part_rows)
+        self.links.insert(link_rows)
+        self.audit.flush()
 
 
 def _enc(enc, value) -> str:
@@ -354,16 +352,15 @@ def enrolments(imp: Importer):
             rows.append((pk, course.pk, pid, day(v["enrolled_on"]), v.get("completed"), day(v.get("completed_on")),
                          v.get("certified"), v.get("certificate_no") or ""))
             audit.add(pk, label)
-        if imp.write:
-            inserter.insert(rows)
-        audit.flush(imp.write)
+        inserter.insert(rows)
+        audit.flush()
         pending.clear()
 
     for row in imp.keyed_rows(sheet):
         v = row.values
         course = imp.courses.get(v.get("course")) if v.get("course") else None
-        if v.get("course") and course is None and "courses" not in imp.broken:
-            imp.error("enrolments", row, "course", _("Not in the courses sheet."))
+        if v.get("course") and course is None:
+            missing(imp, "enrolments", row, "course", "courses", v["course"], _("Not in the courses sheet."))
         pid = visible_participation(imp, "enrolments", row, v["person_ref"], own_org) if v.get("person_ref") else None
         if v.get("completed") and not v.get("completed_on"):
             imp.error("enrolments", row, "completed_on", _("Required when completed is yes."))
@@ -425,16 +422,15 @@ def attendance(imp: Importer):
             rows.append((pk, session_id, pid, v["present"], None if hours is None else (
                 hours if bulk.is_postgres() else str(hours))))
             audit.add(pk, label)
-        if imp.write:
-            inserter.insert(rows)
-        audit.flush(imp.write)
+        inserter.insert(rows)
+        audit.flush()
         pending.clear()
 
     for row in imp.keyed_rows(sheet):
         v = row.values
         course = imp.courses.get(v.get("course")) if v.get("course") else None
-        if v.get("course") and course is None and "courses" not in imp.broken:
-            imp.error("attendance", row, "course", _("Not in the courses sheet."))
+        if v.get("course") and course is None:
+            missing(imp, "attendance", row, "course", "courses", v["course"], _("Not in the courses sheet."))
         pid = visible_participation(imp, "attendance", row, v["person_ref"], own_org) if v.get("person_ref") else None
         if not row.ok or course is None:
             continue

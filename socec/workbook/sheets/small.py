@@ -17,7 +17,7 @@ from socec.training.models import Course
 from socec.training.services import course_save
 
 from ..importer import Importer, Row, changed
-from .common import Creator, participation_ids, scope, visible_participation, vulnerable_participations
+from .common import Creator, missing, participation_ids, scope, visible_participation, vulnerable_participations
 
 ORG_FIELDS = {"name": "name", "legal_form": "legal_form", "founded_on": "founded_on", "website": "website",
               "description": "description", "attestation_no": "attestation_no", "social_mark_no": "social_mark_no",
@@ -76,6 +76,7 @@ def organisations(imp: Importer):
                 imp.error("organisations", row, "caen", " ".join(getattr(exc, "messages", [str(exc)])))
         locality, county, area = imp.place("organisations", row)
         if not row.ok:
+            imp.failed.setdefault("organisations", set()).add(code)
             continue
         values = _values(row, ORG_FIELDS)
         if "cui" in v:
@@ -129,17 +130,22 @@ def read_project_row(imp: Importer):
 
 def project(imp: Importer):
     row = imp._project_row
-    if row is None or not row.ok:
+    if row is None:
         return
     v = row.values
-    imp.report.project_code = v["code"]
-    lead = imp.orgs.get(v["lead_organisation"]) or Organisation.objects.filter(code=v["lead_organisation"]).first()
-    if lead is None:
-        imp.error("project", row, "lead_organisation", _("Not in the organisations sheet."))
-        return
-    instance = Project.objects.filter(code=v["code"]).first()
-    if v["end_date"] < v["start_date"]:
+    imp.report.project_code = v.get("code") or ""
+    lead = None
+    if v.get("lead_organisation"):
+        lead = imp.orgs.get(v["lead_organisation"]) or Organisation.objects.filter(
+            code=v["lead_organisation"]).first()
+        if lead is None:
+            missing(imp, "project", row, "lead_organisation", "organisations", v["lead_organisation"],
+                    _("Not in the organisations sheet."))
+    if v.get("start_date") and v.get("end_date") and v["end_date"] < v["start_date"]:
         imp.error("project", row, "end_date", _("The end date is before the start date."))
+    instance = Project.objects.filter(code=v["code"]).first() if v.get("code") else None
+    if not row.ok:
+        imp.project = instance or _stand_in(imp, v, lead)
         return
     values = {"title": v["title"], "start_date": v["start_date"], "end_date": v["end_date"],
               "lead_organisation": lead}
@@ -165,6 +171,21 @@ def project(imp: Importer):
         imp.project = result
         imp.created_project = created
         imp.count("project", "created" if created else "updated")
+
+
+def _stand_in(imp: Importer, v: dict, lead) -> Project | None:
+    """The project row has errors, so nothing will be written; a stand-in project (rolled back
+    with the rest) lets the other sheets be checked, so that every error is reported at once.
+    Only where a new project could be created at all (the system or an administrator)."""
+    if imp.by is not None and not imp.by.is_superuser:
+        return None
+    import datetime as dt
+
+    start = v.get("start_date") or dt.date.today()
+    lead = lead or next((o for o in imp.orgs.values() if o.pk), None) or Organisation.objects.create(
+        code="stand-in", name="stand-in", legal_form="other", county_id="B")
+    return Project.objects.create(code=(v.get("code") or "stand-in")[:40], title="stand-in", start_date=start,
+                                  end_date=max(start, v.get("end_date") or start), lead_organisation=lead)
 
 
 def partnerships(imp: Importer):
@@ -291,7 +312,7 @@ def jobs(imp: Importer):
         v = row.values
         employer = _org(imp, v["employer"]) if v.get("employer") else None
         if v.get("employer") and employer is None:
-            imp.error("jobs", row, "employer", _("Not in the organisations sheet."))
+            missing(imp, "jobs", row, "employer", "organisations", v["employer"], _("Not in the organisations sheet."))
         if not row.ok:
             continue
         values = {"employer": employer, "created_on": v["created_on"], "hours_per_week": v["hours_per_week"]}
@@ -311,7 +332,8 @@ def employments(imp: Importer):
     sheet = imp.present("employments")
     if sheet is None:
         return
-    refs = participation_ids(imp)
+    participation_ids(imp)
+    _default, own_org = scope(imp)
     vulnerable = vulnerable_participations(imp)
     creator = Creator(imp, "employments", Employment, Cap.CHANGE_ACTIVITIES)
     existing = {}
@@ -322,17 +344,12 @@ def employments(imp: Importer):
         v = row.values
         job = imp.jobs.get(v.get("job")) if v.get("job") else None
         if v.get("job") and job is None:
-            imp.error("employments", row, "job", _("Not in the jobs sheet."))
+            missing(imp, "employments", row, "job", "jobs", v["job"], _("Not in the jobs sheet."))
         ref, name = v.get("person_ref") or "", v.get("person_name") or ""
         if bool(ref) == bool(name):
             imp.error("employments", row, "person_ref", _("Give either person_ref (a participant) or person_name "
                                                           "(someone who is not a participant), exactly one."))
-        participation_id = None
-        if ref:
-            participation_id = refs.get(ref)
-            if participation_id is None and not ({"participants"} & imp.broken):
-                imp.error("employments", row, "person_ref", _("Not a participant of the project (not in the "
-                                                              "participants sheet)."))
+        participation_id = visible_participation(imp, "employments", row, ref, own_org) if ref else None
         if v.get("end_date") and v.get("start_date") and v["end_date"] < v["start_date"]:
             imp.error("employments", row, "end_date", _("The end date is before the start date."))
         if ref and v.get("vulnerable_category"):
@@ -416,7 +433,7 @@ def event_attendance(imp: Importer):
         v = row.values
         event = imp.events.get(v.get("event"))
         if v.get("event") and event is None:
-            imp.error("event_attendance", row, "event", _("Not in the events sheet."))
+            missing(imp, "event_attendance", row, "event", "events", v["event"], _("Not in the events sheet."))
         ref, org_code = v.get("person_ref") or "", v.get("organisation") or ""
         if bool(ref) == bool(org_code):
             imp.error("event_attendance", row, "person_ref", _("Give either person_ref or organisation, "
@@ -424,7 +441,8 @@ def event_attendance(imp: Importer):
         participation_id = visible_participation(imp, "event_attendance", row, ref, own_org) if ref else None
         org = _org(imp, org_code) if org_code else None
         if org_code and org is None:
-            imp.error("event_attendance", row, "organisation", _("Not in the organisations sheet."))
+            missing(imp, "event_attendance", row, "organisation", "organisations", org_code,
+                    _("Not in the organisations sheet."))
         if not row.ok:
             continue
         if (event.pk, participation_id, org.pk if org else None) in existing:

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -15,4 +15,5 @@ urlpatterns = [
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("p/<str:code>/", views.project, name="project"),
     path("p/<str:code>/audit/", views.audit, name="audit"),
+    path("", include("socec.workbook.urls")),
 ]

@@ -251,9 +251,8 @@ class Importer:
 
     def run(self, dry_run: bool):
         self.check_structure()
-        bulk.tune_connection()
         try:
-            with transaction.atomic():
+            with bulk.tuned_connection(), transaction.atomic():
                 self._run_sheets()
                 if not self.report.errors:
                     self.report.summary = self.summary

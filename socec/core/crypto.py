@@ -108,7 +108,10 @@ def decrypt(token: str) -> str:
 
 def normalise_name(value: str) -> str:
     """Lower case, no diacritics, single spaces: 'Ștefan  POPESCU' -> 'stefan popescu'."""
-    decomposed = unicodedata.normalize("NFKD", value or "")
+    value = value or ""
+    if value.isascii():  # most names, and an import normalises a million of them
+        return " ".join(value.replace("-", " ").lower().split())
+    decomposed = unicodedata.normalize("NFKD", value)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.replace("-", " ").lower().split())
 

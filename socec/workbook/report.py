@@ -77,7 +77,7 @@ class ImportReport:
         w = csv.writer(buf)
         w.writerow(["level", "sheet", "row", "column", "value", "message"])
         for i in self.errors + self.warnings:
-            w.writerow([i.level, i.sheet, "" if i.row is None else i.row, i.column, i.value, i.message])
+            w.writerow([i.level, i.sheet, "" if i.row is None else i.row, i.column, _inert(i.value), i.message])
         return buf.getvalue()
 
     def to_dict(self) -> dict:
@@ -91,3 +91,8 @@ class ImportReport:
                                              "seconds", "truncated") if k in data})
         report.issues = [Issue(**i) for i in data.get("issues", [])]
         return report
+
+
+def _inert(value: str) -> str:
+    """A cell value quoted so that a spreadsheet opening the report does not run it as a formula."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -74,6 +74,7 @@ def participants(imp: Importer):
     seen_names: dict[int, str] = {}
     batch: list[tuple[Row, dict]] = []
     writer = _ParticipantWriter(imp)
+    updater = _Updater(imp)
     imp.vulnerable_created = set()
     today = dt.date.today()
     if not allowed:
@@ -121,13 +122,14 @@ def participants(imp: Importer):
         else:
             seen_names[name] = ref
         if ref in refs:
-            _update(imp, row, refs[ref], locality, county, area)
+            updater.add(row, refs[ref], locality, county, area)
             continue
         batch.append((row, {"org": org_id, "locality": locality, "county": county, "area": area}))
         if len(batch) >= BATCH:
             writer.flush(batch)
             batch = []
     writer.flush(batch)
+    updater.flush()
 
 
 def _check_cnp(imp: Importer, row: Row, cnp: str, today):
@@ -155,10 +157,42 @@ def _existing_names(project) -> dict[int, str]:
     return out
 
 
-def _update(imp: Importer, row: Row, participation_id: int, locality, county, area):
-    """A person_ref already in the project: compare, and change through participant_update."""
-    v = row.values
-    participation = Participation.objects.select_related("person", "person__identity").get(pk=participation_id)
+class _Updater:
+    """Rows whose person_ref is already in the project, compared in batches (one query for the
+    records, one for their categories); only the rows that change go through participant_update."""
+
+    def __init__(self, imp: Importer):
+        self.imp = imp
+        self.pending = []
+
+    def add(self, row: Row, participation_id: int, locality, county, area):
+        self.pending.append((row, participation_id, locality, county, area))
+        if len(self.pending) >= 1_000:
+            self.flush()
+
+    def flush(self):
+        imp = self.imp
+        ids = [p[1] for p in self.pending]
+        records = Participation.objects.select_related("person", "person__identity").in_bulk(ids)
+        codes: dict[int, list[str]] = {}
+        for pid, code in Participation.vulnerable.through.objects.filter(participation_id__in=ids).values_list(
+                "participation_id", "vulnerablecategory_id"):
+            codes.setdefault(pid, []).append(code)
+        for row, pid, locality, county, area in self.pending:
+            participation = records[pid]
+            data = _data(row.values, locality, county, area)
+            if not _differs(participation, data, sorted(codes.get(pid, []))):
+                imp.count(SHEET, "unchanged")
+                continue
+            done = imp.service(SHEET, row, lambda p=participation, d=data: participant_update(
+                participation=p, data=d, by=imp.by), {"locality": "siruta", "person_ref": "person_ref"})
+            if done is not None:
+                imp.count(SHEET, "updated")
+        self.pending = []
+
+
+def _data(v: dict, locality, county, area) -> dict:
+    """The service's data for a row: only the columns the sheet has."""
     data = {}
     for col in FACT_COLUMNS:
         if col in v and col not in ("siruta", "county", "area"):
@@ -176,15 +210,10 @@ def _update(imp: Importer, row: Row, participation_id: int, locality, county, ar
             data[col] = v[col] or ""
     if "vulnerable" in v:
         data["vulnerable"] = v["vulnerable"]
-    if not _differs(participation, data):
-        imp.count(SHEET, "unchanged")
-        return
-    if imp.service(SHEET, row, lambda: participant_update(participation=participation, data=data, by=imp.by),
-                   {"locality": "siruta", "person_ref": "person_ref"}) is not None:
-        imp.count(SHEET, "updated")
+    return data
 
 
-def _differs(p: Participation, data: dict) -> bool:
+def _differs(p: Participation, data: dict, vulnerable_codes: list[str]) -> bool:
     person = p.person
     identity = getattr(person, "identity", None)
     for key, value in data.items():
@@ -193,7 +222,7 @@ def _differs(p: Participation, data: dict) -> bool:
         elif key in IDENTITY_COLUMNS:
             current = getattr(identity, key, "") if identity is not None else value
         elif key == "vulnerable":
-            current = sorted(p.vulnerable.values_list("code", flat=True))
+            current = vulnerable_codes
             value = sorted(value)
         elif key == "locality":
             current = p.locality_id

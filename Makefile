@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint install install-dev clean
+.PHONY: run test lint install install-dev clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "SOCEC needs Python 3.11 or newer"'
@@ -35,6 +35,14 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/socec makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Import benchmarks (benchmarks/README.md): 1,000,000 participants as CSV and 50,000 as .xlsx,
+# on SQLite and PostgreSQL, medians of 3 runs; bench-quick is a smoke test of the script.
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/import_bench.py
+
+bench-quick: $(VENV)/.dev
+	$(BIN)/python benchmarks/import_bench.py --quick
 
 clean:
 	rm -rf $(VENV) var/test.sqlite3

@@ -204,6 +204,14 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 # Demo accounts' password; generated and printed by `socec demo` when unset.
 SOCEC_DEMO_PASSWORD = os.environ.get("SOCEC_DEMO_PASSWORD", "")
 
+# Workbook import (socec/workbook): the largest upload, the size checked and imported inside the
+# request (larger files go to the background worker), the most an upload may unpack to, and the
+# most rows an .xlsx sheet may have (larger data comes as a .zip of CSV).
+SOCEC_IMPORT_MAX_BYTES = int(os.environ.get("SOCEC_IMPORT_MAX_BYTES", 200 * 1024**2))
+SOCEC_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("SOCEC_IMPORT_INLINE_MAX_BYTES", 2 * 1024**2))
+SOCEC_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("SOCEC_IMPORT_MAX_UNCOMPRESSED", 4 * 1024**3))
+SOCEC_IMPORT_MAX_XLSX_ROWS = int(os.environ.get("SOCEC_IMPORT_MAX_XLSX_ROWS", 200_000))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -338,6 +338,28 @@ def _enc(enc, value) -> str:
     return enc(value) if value else ""
 
 
+class _Batch:
+    """New rows of one table, written BATCH at a time, each with its audit entry."""
+
+    def __init__(self, imp: Importer, model, fields: list[str]):
+        self.inserter = bulk.Inserter(model, ["id", *fields])
+        self.audit = _Audit(imp, model._meta.label_lower)
+        self.pending: list[tuple[tuple, str]] = []
+
+    def add(self, values: tuple, label: str):
+        self.pending.append((values, label))
+        if len(self.pending) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        ids = self.inserter.allocate(len(self.pending))
+        self.inserter.insert([(pk, *values) for (values, _label), pk in zip(self.pending, ids, strict=True)])
+        for (_values, label), pk in zip(self.pending, ids, strict=True):
+            self.audit.add(pk, label)
+        self.audit.flush()
+        self.pending = []
+
+
 def _refresh_identity(person_id: int, v: dict):
     """A person known from another project (same CNP): their identifiers take this row's values,
     as participant_register does."""
@@ -367,23 +389,9 @@ def enrolments(imp: Importer):
                 "id", "course_id", "participation_id", "enrolled_on", "completed", "completed_on", "certified",
                 "certificate_no").iterator(chunk_size=20_000):
             existing[(e[1], e[2])] = e
-    inserter = bulk.Inserter(Enrolment, ["id", "course", "participation", "enrolled_on", "completed", "completed_on",
-                                         "certified", "certificate_no"])
-    audit = _Audit(imp, "training.enrolment")
+    batch = _Batch(imp, Enrolment, ["course", "participation", "enrolled_on", "completed", "completed_on", "certified",
+                                    "certificate_no"])
     day = bulk.date_value()
-    pending = []
-    code = imp.project.code
-
-    def flush():
-        ids = inserter.allocate(len(pending))
-        rows = []
-        for (course, pid, v, label), pk in zip(pending, ids, strict=True):
-            rows.append((pk, course.pk, pid, day(v["enrolled_on"]), v.get("completed"), day(v.get("completed_on")),
-                         v.get("certified"), v.get("certificate_no") or ""))
-            audit.add(pk, label)
-        inserter.insert(rows)
-        audit.flush()
-        pending.clear()
 
     for row in imp.keyed_rows(sheet):
         v = row.values
@@ -401,10 +409,9 @@ def enrolments(imp: Importer):
             imp.completed[(course.code, v["person_ref"])] = row.number
         current = existing.get((course.pk, pid))
         if current is None:
-            pending.append((course, pid, v, f"{course.code} / {v['person_ref']}"))
+            batch.add((course.pk, pid, day(v["enrolled_on"]), v.get("completed"), day(v.get("completed_on")),
+                       v.get("certified"), v.get("certificate_no") or ""), f"{course.code} / {v['person_ref']}")
             imp.count("enrolments", "created")
-            if len(pending) >= BATCH:
-                flush()
             continue
         values = {k: v[k] for k in ("enrolled_on", "completed", "completed_on", "certified") if k in v}
         if "certificate_no" in v:
@@ -418,8 +425,7 @@ def enrolments(imp: Importer):
         if imp.service("enrolments", row, lambda e=enrolment, vals=values: enrolment_save(
                 enrolment=e, by=imp.by, **vals)) is not None:
             imp.count("enrolments", "updated")
-    flush()
-    del code
+    batch.flush()
 
 
 # --- attendance -----------------------------------------------------------------------------------
@@ -436,24 +442,11 @@ def attendance(imp: Importer):
     sessions = {(s.course_id, s.date): s for s in CourseSession.objects.filter(course__project=imp.project)}
     existing = {(a[1], a[2]): a for a in Attendance.objects.filter(session__course__project=imp.project).values_list(
         "id", "session_id", "participation_id", "present", "hours").iterator(chunk_size=20_000)}
-    inserter = bulk.Inserter(Attendance, ["id", "session", "participation", "present", "hours"])
-    audit = _Audit(imp, "training.attendance")
-    pending = []
+    batch = _Batch(imp, Attendance, ["session", "participation", "present", "hours"])
+    decimal = (lambda d: d) if bulk.is_postgres() else (lambda d: None if d is None else str(d))
     # (course code, person_ref) -> [sessions present]; course code -> session dates, for the completion check
     present: dict[tuple[str, str], int] = {}
     dates: dict[str, set] = {}
-
-    def flush():
-        ids = inserter.allocate(len(pending))
-        rows = []
-        for (session_id, pid, v, label), pk in zip(pending, ids, strict=True):
-            hours = v.get("hours")
-            rows.append((pk, session_id, pid, v["present"], None if hours is None else (
-                hours if bulk.is_postgres() else str(hours))))
-            audit.add(pk, label)
-        inserter.insert(rows)
-        audit.flush()
-        pending.clear()
 
     for row in imp.keyed_rows(sheet):
         v = row.values
@@ -477,10 +470,9 @@ def attendance(imp: Importer):
             sessions[(course.pk, day)] = session
         current = existing.get((session.pk, pid))
         if current is None:
-            pending.append((session.pk, pid, v, f"{course.code} {day} {v['person_ref']}"))
+            batch.add((session.pk, pid, v["present"], decimal(v.get("hours"))),
+                      f"{course.code} {day} {v['person_ref']}")
             imp.count("attendance", "created")
-            if len(pending) >= BATCH:
-                flush()
             continue
         if current[3] == v["present"] and current[4] == v.get("hours"):
             imp.count("attendance", "unchanged")
@@ -489,7 +481,7 @@ def attendance(imp: Importer):
         if imp.service("attendance", row, lambda s=session, p=participation, v=v: attendance_record(
                 session=s, participation=p, present=v["present"], hours=v.get("hours"), by=imp.by)) is not None:
             imp.count("attendance", "updated")
-    flush()
+    batch.flush()
     _completion_warnings(imp, present, dates)
 
 

@@ -281,7 +281,7 @@ importer_missing = importlib.util.find_spec("socec.workbook.importer") is None
 
 
 @pytest.mark.skipif(importer_missing, reason="the importer (socec/workbook/importer.py) is not there yet")
-@pytest.mark.django_db(transaction=True)  # like the command line: no transaction around the import
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # no transaction around the import
 def test_a_generated_workbook_imports_cleanly(tmp_path):
     from socec.people.models import Participation
     from socec.training.models import Enrolment

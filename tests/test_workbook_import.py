@@ -978,3 +978,15 @@ def test_the_importers_own_messages_in_romanian(world, tmp_path):
     with translation.override("ro"):
         report = rejected(make_zip(tmp_path, sheets), [("organisations", None, "")])
     assert only_error(report).message == romanian
+
+
+def test_a_project_manager_cannot_create_a_new_project_and_is_told_once_per_cause(world, tmp_path):
+    """A manager of P1 uploads a workbook for a new project: the project row says only an
+    administrator creates projects, the organisations sheet says the role may not add them, and
+    nothing else is reported (the rows naming those organisations are not errors of their own)."""
+    from socec.workbook.importer import import_workbook as run
+
+    before = db_counts()
+    report = run(make_zip(tmp_path, base_sheets()), by=world.lead_manager)
+    assert locations(report) == Counter({("project", 2, "code"): 1, ("organisations", None, ""): 1}), report.lines()
+    assert db_counts() == before

@@ -46,6 +46,7 @@ class Creator:
 
         imp = self.imp
         if not self.allowed:
+            row.ok = False  # the rows that name this one are skipped, not reported again
             if not self.refused:
                 imp.error(self.sheet, None, "", _("Your role does not allow adding these records to the project."))
                 self.refused = True

@@ -100,6 +100,8 @@ def organisations(imp: Importer):
                          ORG_COLUMN_OF, creator)
         if result is not None:
             imp.orgs[code] = result
+        else:
+            imp.failed.setdefault("organisations", set()).add(code)
     creator.flush()
 
 
@@ -144,6 +146,8 @@ def project(imp: Importer):
     if v.get("start_date") and v.get("end_date") and v["end_date"] < v["start_date"]:
         imp.error("project", row, "end_date", _("The end date is before the start date."))
     instance = Project.objects.filter(code=v["code"]).first() if v.get("code") else None
+    if instance is None and imp.by is not None and not imp.by.is_superuser:
+        imp.error("project", row, "code", _("Only an administrator can create a project."))
     if not row.ok:
         imp.project = instance or _stand_in(imp, v, lead)
         return

@@ -103,6 +103,8 @@ class Importer:
         self.progress = progress
         self.sha256 = sha256
         self.project: Project | None = None
+        self.project_row: Row | None = None  # read first: the organisations sheet needs the project's code
+        self.created_project = False
         self.broken: set[str] = set()  # sheets whose structure is wrong: no rows read, no references checked
         self.orgs: dict[str, Organisation] = {}
         self.org_rows: dict[str, Row] = {}
@@ -273,7 +275,7 @@ class Importer:
     def _run_sheets(self):
         from .sheets import participants, small
 
-        self._project_row = small.read_project_row(self)
+        self.project_row = small.read_project_row(self)
         small.organisations(self)
         small.project(self)
         if self.project is None:
@@ -311,8 +313,6 @@ class Importer:
                      reason=_("workbook import"))
 
     # --- shared checks -------------------------------------------------------------------------
-
-    created_project = False
 
     def service(self, sheet, row: Row, call, column_of=None):
         """Runs a service for one row; its refusal or validation errors become row errors.

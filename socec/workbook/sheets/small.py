@@ -58,7 +58,8 @@ def organisations(imp: Importer):
         return
     rows = [r for r in imp.keyed_rows(sheet) if r.ok]
     existing = {o.code: o for o in Organisation.objects.filter(code__in=[r.values["code"] for r in rows])}
-    existing_project = Project.objects.filter(code=_project_code(imp)).first()
+    project_code = imp.project_row.values.get("code") if imp.project_row is not None else None
+    existing_project = Project.objects.filter(code=project_code).first() if project_code else None
     creator = Creator(imp, "organisations", Organisation, None, allowed=can_change_organisation(
         imp.by, None, existing_project), prepare=_caen_section)
     for row in rows:
@@ -113,11 +114,6 @@ _TEXTUAL_ORG = {"name", "website", "description", "attestation_no", "social_mark
                 "contact_phone", "cui", "caen", "area"}
 
 
-def _project_code(imp: Importer) -> str:
-    """The project's code, read ahead (the project sheet comes after the organisations it names)."""
-    return getattr(imp, "_project_row", None).values.get("code", "") if getattr(imp, "_project_row", None) else ""
-
-
 def read_project_row(imp: Importer):
     sheet = imp.present("project")
     if sheet is None:
@@ -131,7 +127,7 @@ def read_project_row(imp: Importer):
 
 
 def project(imp: Importer):
-    row = imp._project_row
+    row = imp.project_row
     if row is None:
         return
     v = row.values

@@ -9,6 +9,7 @@ cells, hidden sheets) becomes a FileProblem or an issue with a message a person 
 import contextlib
 import csv
 import datetime as dt
+import html
 import io
 import re
 import zipfile
@@ -140,6 +141,7 @@ class Workbook:
         self.sheets: dict[str, SheetSource] = {}
         self.issues: list[Issue] = []
         self._closers = []
+        self._values = None
 
     def close(self):
         for c in reversed(self._closers):
@@ -243,66 +245,114 @@ def _csv_sheet(zf: zipfile.ZipFile, info: zipfile.ZipInfo, sheet: str):
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
 
-def _merged_ranges(zf: zipfile.ZipFile, part: str) -> list[str]:
-    """Merged cells are listed after the sheet's data; scan the part for them without parsing it."""
-    found = []
+_FORMULA = re.compile(rb'<(?:\w+:)?c\s+r="([A-Z]+)([0-9]+)"[^>]*>\s*<(?:\w+:)?f(?:\s[^>]*)?(?:/>|>([^<]{0,200}))')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+
+
+@dataclass
+class SheetScan:
+    merged: list[str] = field(default_factory=list)
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column from 0) -> formula
+    rows: int = 0
+
+
+def _scan_sheet(zf: zipfile.ZipFile, part: str) -> SheetScan:
+    """One pass over a sheet's XML, without parsing it: its merged cells (listed after the data),
+    the cells holding formulas (the values reader gives only their results) and its number of rows
+    (checked before the sheet is loaded)."""
+    scan = SheetScan()
     buf = b""
     with zf.open(part) as fh:
         while True:
             chunk = fh.read(1 << 20)
             buf += chunk
-            # Keep the last 200 bytes for the next round (a tag may be cut in two), unless this is the end.
-            limit = len(buf) if not chunk else max(0, len(buf) - 200)
-            for m in _MERGE.finditer(buf):
+            # Keep the last 300 bytes for the next round (a tag may be cut in two), unless this is the end.
+            limit = len(buf) if not chunk else max(0, len(buf) - 300)
+            scan.merged.extend(m.group(1).decode() for m in _MERGE.finditer(buf, 0, limit + 200) if m.start() < limit)
+            for m in _FORMULA.finditer(buf):
                 if m.start() < limit:
-                    found.append(m.group(1).decode())
+                    text = html.unescape((m.group(3) or b"").decode("utf-8", "replace"))
+                    scan.formulas[(int(m.group(2)), _column_index(m.group(1).decode()))] = "=" + text
+            scan.rows += sum(1 for m in _ROW.finditer(buf) if m.start() < limit)
             buf = buf[limit:]
             if not chunk:
-                return found
+                return scan
+
+
+def _column_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
 
 
 def _open_xlsx(wb: Workbook) -> None:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
     with zipfile.ZipFile(wb.path) as zf:
         _check_zip(zf, _("workbook"))
         strings = [i for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"]
         if strings and strings[0].file_size > MAX_SHARED_STRINGS_BYTES:
             raise FileProblem(_("The workbook is too large to read as .xlsx. Save each sheet as CSV UTF-8 and "
                                 "upload them in a .zip."))
-    try:
-        book = openpyxl.load_workbook(wb.path, read_only=True, data_only=False, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError,
-            IndexError, AttributeError, SyntaxError) as exc:
-        raise FileProblem(_("The workbook is damaged and cannot be read (%(error)s). Open it in Excel or "
-                            "LibreOffice and save it again as .xlsx.") % {"error": type(exc).__name__}) from None
-    except Exception as exc:  # noqa: BLE001 - any parser failure on a user's file is a damaged file
-        raise FileProblem(_("The workbook is damaged and cannot be read (%(error)s). Open it in Excel or "
-                            "LibreOffice and save it again as .xlsx.") % {"error": type(exc).__name__}) from None
-    wb._closers.append(book.close)
     archive = zipfile.ZipFile(wb.path)
     wb._closers.append(archive.close)
-    for ws in book.worksheets:
-        key = normalise_header(ws.title)
+    for title, state, part in _structure(archive):
+        key = normalise_header(title)
         if key in IGNORED_SHEETS:
             continue
-        if ws.sheet_state != "visible":
-            wb.issues.append(Issue(ERROR, ws.title, None, "", "", _(
+        if state != "visible":
+            wb.issues.append(Issue(ERROR, title, None, "", "", _(
                 "This sheet is hidden. Unhide it (right-click a sheet tab → Unhide) so you can check what it "
                 "holds, or delete it; hidden data is not imported.")))
             continue
-        merged = _merged_ranges(archive, ws._worksheet_path)
-        for ref in merged[:20]:
-            wb.issues.append(Issue(ERROR, ws.title, _first_row(ref), "", ref, _(
+        scan = _scan_sheet(archive, part)
+        for ref in scan.merged[:20]:
+            wb.issues.append(Issue(ERROR, title, _first_row(ref), "", ref, _(
                 "Merged cells: unmerge them (Home → Merge & Center) and fill in every cell.")))
-        if merged:
+        if scan.merged:
             continue
-        ws.reset_dimensions()  # the stored size may be wrong; read what is there
-        header, rows = _xlsx_sheet(ws)
+        if scan.rows > max_xlsx_rows() + 1:
+            raise FileProblem(_("The sheet %(sheet)s has more than %(n)s rows. For so many rows save each sheet "
+                                "as CSV UTF-8 and upload them in a .zip.") % {"sheet": title,
+                                                                             "n": f"{max_xlsx_rows():,}"}, title)
+        header, rows = _xlsx_sheet(wb, title, scan.formulas)
         if key in wb.sheets:
-            raise FileProblem(_("The workbook has two sheets named %(sheet)s.") % {"sheet": ws.title})
-        wb.sheets[key] = SheetSource(title=ws.title, header=header, _rows=rows)
+            raise FileProblem(_("The workbook has two sheets named %(sheet)s.") % {"sheet": title})
+        wb.sheets[key] = SheetSource(title=title, header=header, _rows=rows)
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _structure(zf: zipfile.ZipFile) -> list[tuple[str, str, str]]:
+    """(title, visible/hidden/veryHidden, part name) of each worksheet, in the workbook's order,
+    from the workbook's own index (reading it with a spreadsheet library would load every text
+    of the workbook first)."""
+    from xml.etree import ElementTree
+
+    def index(name: str):
+        if zf.getinfo(name).file_size > 10 * 1024**2:
+            raise ValueError(name)
+        # expat (2.4+, bundled with Python 3.11) refuses entity-expansion bombs and never loads external
+        # entities; the two index parts are small (checked above).
+        return ElementTree.fromstring(zf.read(name))  # noqa: S314
+
+    try:
+        book = index("xl/workbook.xml")
+        rels = index("xl/_rels/workbook.xml.rels")
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FileProblem(_("The workbook is damaged and cannot be read (%(error)s). Open it in Excel or "
+                            "LibreOffice and save it again as .xlsx.") % {"error": type(exc).__name__}) from None
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    names = set(zf.namelist())
+    out = []
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_REL}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        if part not in names:
+            continue  # a chart sheet or a dangling entry: nothing to read
+        out.append((sheet.get("name", ""), sheet.get("state", "visible"), part))
+    return out
 
 
 def _first_row(ref: str) -> int | None:
@@ -310,53 +360,63 @@ def _first_row(ref: str) -> int | None:
     return int(digits.group()) if digits else None
 
 
-def _xlsx_sheet(ws):
-    source = ws.iter_rows()
+def _damaged(title: str, exc: BaseException) -> FileProblem:
+    return FileProblem(_("The sheet %(sheet)s is damaged and cannot be read to the end (%(error)s). Open the "
+                         "workbook in Excel or LibreOffice and save it again as .xlsx.") % {
+        "sheet": title, "error": type(exc).__name__}, title)
+
+
+def _values_reader(wb: Workbook):
+    """The cell values come from calamine (compiled, ten times faster than openpyxl on large sheets);
+    the workbook's index gives its sheets and the scan the formulas and merged cells."""
+    if wb._values is None:
+        from python_calamine import CalamineWorkbook
+
+        try:
+            wb._values = CalamineWorkbook.from_path(str(wb.path))
+        except Exception as exc:  # noqa: BLE001 - any parser failure on a user's file is a damaged file
+            raise _damaged(wb.path.name, exc) from None
+        wb._closers.append(wb._values.close)
+    return wb._values
+
+
+def _xlsx_sheet(wb: Workbook, title: str, formulas: dict[tuple[int, int], str]):
+    try:
+        sheet = _values_reader(wb).get_sheet_by_name(title)
+        start_row, start_col = sheet.start or (0, 0)
+        source = iter(sheet.iter_rows())
+    except FileProblem:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise _damaged(title, exc) from None
+    lead = [None] * start_col
     header = []
-    for cells in source:
-        header = [c.value for c in cells]
-        break
-    while header and header[-1] in (None, ""):
-        header.pop()
-    header = ["" if h is None else str(h) for h in header]
+    if start_row == 0:
+        first = next(source, [])
+        header = ["" if h is None else str(h) for h in lead + list(first)]
+        while header and header[-1].strip() == "":
+            header.pop()
 
     def rows():
-        try:
-            yield from _xlsx_rows(ws, source)
-        except FileProblem:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the sheet's XML is damaged: say so, never fail
-            raise FileProblem(_("The sheet %(sheet)s is damaged and cannot be read to the end (%(error)s). Open the "
-                                "workbook in Excel or LibreOffice and save it again as .xlsx.") % {
-                "sheet": ws.title, "error": type(exc).__name__}, ws.title) from None
+        number = start_row + (1 if start_row == 0 else 0)
+        for cells in source:
+            number += 1
+            values = []
+            blank = True
+            for col, v in enumerate(cells, start=start_col):
+                if formulas and (number, col) in formulas:
+                    v = FormulaCell(formulas[(number, col)])
+                elif v == "" or v is None:
+                    values.append(None)
+                    continue
+                elif isinstance(v, dt.time):
+                    v = v.isoformat()
+                blank = False
+                values.append(v)
+            if not blank:
+                yield number, lead + values
 
     return header, rows()
-
-
-def _xlsx_rows(ws, source):
-    limit = max_xlsx_rows()
-    number = 1
-    for cells in source:
-        number += 1
-        if number > limit + 1:
-            raise FileProblem(_("The sheet %(sheet)s has more than %(n)s rows. For so many rows save each sheet "
-                                "as CSV UTF-8 and upload them in a .zip.") % {"sheet": ws.title,
-                                                                             "n": f"{limit:,}"}, ws.title)
-        values = []
-        blank = True
-        for c in cells:
-            v = c.value
-            if v is None:
-                values.append(None)
-                continue
-            if c.data_type == "f":
-                v = FormulaCell(str(v))
-            elif isinstance(v, dt.time):
-                v = v.isoformat()
-            blank = False
-            values.append(v)
-        if not blank:
-            yield number, values
 
 
 class FormulaCell(str):

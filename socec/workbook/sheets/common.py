@@ -1,7 +1,13 @@
 """What the sheets share: the project's participants by person_ref, and writing new records in batches."""
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from socec.audit.models import AuditEntry
+from socec.audit.services import actor_name
 from socec.people.models import Participation
 
+from .. import bulk
 from ..importer import messages_of
 
 
@@ -23,27 +29,14 @@ class Creator:
     audit entry each, as the services would. Changes to existing records do not come here."""
 
     def __init__(self, imp, sheet: str, model, capability: str | None, *, prepare=None, allowed=None):
-        from socec.audit.models import AuditEntry
-        from socec.audit.services import actor_name
-
-        from .. import bulk
-
         self.imp, self.sheet, self.model, self.prepare = imp, sheet, model, prepare
         self.allowed = imp.can(capability) if allowed is None else allowed
         self.refused = False
         self.count = True  # False where the record is part of a row counted elsewhere
         self.pending = []
-        self.audit = bulk.Inserter(AuditEntry, ["at", "actor_id", "actor_name", "action", "project_id", "model",
-                                                "object_id", "object_repr", "changes", "reason"])
-        by = imp.by
-        self.head = (by.pk if by is not None and by.pk else None, actor_name(by), AuditEntry.Action.CREATE)
-        self.label = model._meta.label_lower
         self.relations = [f.name for f in model._meta.concrete_fields if f.is_relation]
 
     def add(self, row, instance, column_of=None) -> bool:
-        from django.core.exceptions import ValidationError
-        from django.utils.translation import gettext as _
-
         imp = self.imp
         if not self.allowed:
             row.ok = False  # the rows that name this one are skipped, not reported again
@@ -71,17 +64,13 @@ class Creator:
         return True
 
     def flush(self):
-        from .. import bulk
-
         imp = self.imp
         if self.pending:
             self.model.objects.bulk_create(self.pending, batch_size=500)
-            now = bulk.now_value()
-            project_id = imp.project.pk if imp.project is not None else None
-            changes = bulk.json_value({"source": [None, "workbook"]})
-            reason = f"workbook import: {imp.report.file_name}"[:300]
-            self.audit.insert([(now, *self.head, project_id, self.label, str(o.pk), str(o)[:200], changes, reason)
-                               for o in self.pending])
+            audit = BulkAudit(imp, self.model._meta.label_lower)
+            for o in self.pending:
+                audit.add(o.pk, str(o))
+            audit.flush()
         self.pending = []
 
 
@@ -95,8 +84,6 @@ def scope(imp):
 
 def visible_participation(imp, sheet: str, row, ref: str, own_org) -> int | None:
     """The participation id of a person_ref, or an error saying why not."""
-    from django.utils.translation import gettext as _
-
     pid = participation_ids(imp).get(ref)
     if pid is None:
         if imp.is_failed("participants", ref):
@@ -124,3 +111,25 @@ def missing(imp, sheet: str, row, column: str, target_sheet: str, key, message: 
         row.ok = False
     else:
         imp.error(sheet, row, column, message)
+
+
+class BulkAudit:
+    """Audit entries of the records an import creates in batches: one per record, as the services
+    write, naming the import's file as the reason."""
+
+    def __init__(self, imp, model_label: str):
+        self.inserter = bulk.Inserter(AuditEntry, ["at", "actor_id", "actor_name", "action", "project_id", "model",
+                                                   "object_id", "object_repr", "changes", "reason"])
+        by = imp.by
+        self.head = (bulk.now_value(), by.pk if by is not None and by.pk else None, actor_name(by),
+                     AuditEntry.Action.CREATE, imp.project.pk if imp.project is not None else None, model_label)
+        self.tail = (bulk.json_value({"source": [None, "workbook"]}),
+                     (_("workbook import: %(file)s") % {"file": imp.report.file_name})[:300])
+        self.rows = []
+
+    def add(self, pk, label: str):
+        self.rows.append((*self.head, str(pk), label[:200], *self.tail))
+
+    def flush(self):
+        self.inserter.insert(self.rows)
+        self.rows = []

@@ -11,8 +11,6 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from socec.audit.models import AuditEntry
-from socec.audit.services import actor_name
 from socec.core import crypto
 from socec.core.validators import parse_cnp
 from socec.people.models import Identity, Participation, Person
@@ -24,7 +22,7 @@ from socec.training.services import attendance_record, enrolment_save, session_s
 
 from .. import bulk
 from ..importer import BATCH, Importer, Row
-from .common import missing, participation_ids, scope, visible_participation
+from .common import BulkAudit, missing, participation_ids, scope, visible_participation
 
 SHEET = "participants"
 FACT_COLUMNS = ("siruta", "county", "area", "entry_date", "labour_status", "isced", "disability", "minority",
@@ -32,27 +30,6 @@ FACT_COLUMNS = ("siruta", "county", "area", "entry_date", "labour_status", "isce
                 "qualification_gained", "status_6m", "improved_6m", "consent_on")
 IDENTITY_COLUMNS = ("first_name", "last_name", "cnp", "phone", "email", "address")
 _REF_OK = Participation._meta.get_field("person_ref").validators[0].regex
-
-
-class _Audit:
-    """Audit entries of the rows created in bulk: one per record, as the services write."""
-
-    def __init__(self, imp: Importer, model_label: str):
-        self.inserter = bulk.Inserter(AuditEntry, ["at", "actor_id", "actor_name", "action", "project_id", "model",
-                                                   "object_id", "object_repr", "changes", "reason"])
-        by = imp.by
-        self.head = (bulk.now_value(), by.pk if by is not None and by.pk else None, actor_name(by),
-                     AuditEntry.Action.CREATE, imp.project.pk, model_label)
-        self.tail = (bulk.json_value({"source": [None, "workbook"]}),
-                     (_("workbook import: %(file)s") % {"file": imp.report.file_name})[:300])
-        self.rows = []
-
-    def add(self, pk, label):
-        self.rows.append((*self.head, str(pk), label[:200], *self.tail))
-
-    def flush(self):
-        self.inserter.insert(self.rows)
-        self.rows = []
 
 
 def participants(imp: Importer):
@@ -250,7 +227,7 @@ class _ParticipantWriter:
             "consent_on", "created_at", "updated_at"])
         through = Participation.vulnerable.through
         self.links = bulk.Inserter(through, ["participation", "vulnerablecategory"])
-        self.audit = _Audit(imp, "people.participation")
+        self.audit = BulkAudit(imp, "people.participation")
         self.day = bulk.date_value()
 
     def flush(self, batch: list[tuple[Row, dict]]):
@@ -343,7 +320,7 @@ class _Batch:
 
     def __init__(self, imp: Importer, model, fields: list[str]):
         self.inserter = bulk.Inserter(model, ["id", *fields])
-        self.audit = _Audit(imp, model._meta.label_lower)
+        self.audit = BulkAudit(imp, model._meta.label_lower)
         self.pending: list[tuple[tuple, str]] = []
 
     def add(self, values: tuple, label: str):

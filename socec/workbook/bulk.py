@@ -63,6 +63,8 @@ class Inserter:
     def insert(self, rows: list[tuple]) -> None:
         if not rows:
             return
+        if _load is not None:
+            _load.growing(self.table, self.pk_column, len(rows))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         with connection.cursor() as cur:
             if is_postgres():
@@ -101,3 +103,89 @@ def tuned_connection():
             with connection.cursor() as cur:
                 cur.execute("PRAGMA foreign_keys = ON")
                 cur.execute("PRAGMA cache_size = -2000")
+
+
+# --- large loads --------------------------------------------------------------------------------
+# Keeping a dozen secondary indexes (and, on PostgreSQL, foreign-key triggers) up to date row by
+# row is what makes a million-row import slow: past the page cache every insert touches pages all
+# over each index. When an import adds at least as many rows to a table as it already holds, the
+# table's non-unique indexes (and PostgreSQL foreign keys) are dropped and built again once, from
+# sorted data, before the transaction commits. Unique indexes stay, so duplicates are still refused
+# row by row. Everything happens inside the import's transaction: a rollback restores the indexes.
+
+LARGE_LOAD_MIN_ROWS = 20_000
+_load = None  # the active _Load, within bulk_load()
+
+
+class _Load:
+    def __init__(self):
+        self.existing: dict[str, int] = {}
+        self.added: dict[str, int] = {}
+        self.dropped: dict[str, list[str]] = {}  # table -> statements that rebuild what was dropped
+
+    def growing(self, table: str, pk_column: str, n: int) -> None:
+        if table in self.dropped:
+            return
+        if table not in self.existing:
+            with connection.cursor() as cur:
+                cur.execute(f'SELECT COALESCE(MAX("{pk_column}"), 0) FROM "{table}"')  # noqa: S608
+                self.existing[table] = cur.fetchone()[0]
+        added = self.added[table] = self.added.get(table, 0) + n
+        if added >= LARGE_LOAD_MIN_ROWS and added >= self.existing[table]:
+            self.dropped[table] = _drop_secondary(table)
+
+    def rebuild(self) -> None:
+        with connection.cursor() as cur:
+            for statements in self.dropped.values():
+                for sql in statements:
+                    cur.execute(sql)
+        self.dropped = {}
+
+    def discard(self) -> None:
+        """The transaction will be rolled back: nothing to rebuild."""
+        self.dropped = {}
+
+
+def _drop_secondary(table: str) -> list[str]:
+    """Drops the table's non-unique indexes (and PostgreSQL foreign keys); returns how to rebuild them."""
+    rebuild = []
+    with connection.cursor() as cur:
+        if is_postgres():
+            # rows written so far have their foreign-key checks queued to the commit, and a table
+            # with queued checks cannot be altered: run them now (Django's keys are all deferred)
+            cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cur.execute("SET CONSTRAINTS ALL DEFERRED")
+            cur.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = %s::regclass "
+                        "AND contype = 'f'", [table])
+            for name, definition in cur.fetchall():
+                cur.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
+                rebuild.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            cur.execute("SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_index x ON x.indexrelid = "
+                        "(quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass "
+                        "WHERE i.tablename = %s AND i.schemaname = current_schema() AND NOT x.indisunique", [table])
+        else:
+            cur.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%%'", [table])
+        for name, definition in cur.fetchall():
+            cur.execute(f'DROP INDEX "{name}"')
+            rebuild.append(definition)
+    return sorted(rebuild, key=lambda sql: "FOREIGN KEY" in sql)  # indexes first: the checks use them
+
+
+@contextlib.contextmanager
+def bulk_load():
+    """Within the import's transaction: lets Inserter drop the secondary indexes of the tables a
+    large import fills, and builds them again on the way out (not when the block raises: the
+    rollback restores them). Call discard() when the transaction will be rolled back anyway."""
+    global _load
+    outer, _load = _load, _Load()
+    load = _load
+    try:
+        yield load
+    except BaseException:
+        load.dropped = {}
+        raise
+    else:
+        load.rebuild()
+    finally:
+        _load = outer

@@ -72,6 +72,7 @@ class SheetSource:
     title: str
     header: list[str]
     _rows: Iterator = field(repr=False, default=None)
+    text_only: bool = False  # every cell is a str (CSV): the importer may parse whole columns at once
 
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number as the spreadsheet shows it, cells). Blank rows are skipped."""
@@ -194,7 +195,7 @@ def _open_zip(wb: Workbook) -> None:
         if key in wb.sheets:
             raise FileProblem(_("The .zip holds two CSV files for the sheet %(sheet)s.") % {"sheet": key})
         header, rows = _csv_sheet(zf, info, key)
-        wb.sheets[key] = SheetSource(title=stem, header=header, _rows=rows)
+        wb.sheets[key] = SheetSource(title=stem, header=header, _rows=rows, text_only=True)
     if not wb.sheets:
         raise FileProblem(_("The .zip holds no CSV file. Put one CSV file per sheet in it (project.csv, "
                             "organisations.csv, ...)."))

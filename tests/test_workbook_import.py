@@ -990,3 +990,34 @@ def test_a_project_manager_cannot_create_a_new_project_and_is_told_once_per_caus
     report = run(make_zip(tmp_path, base_sheets()), by=world.lead_manager)
     assert locations(report) == Counter({("project", 2, "code"): 1, ("organisations", None, ""): 1}), report.lines()
     assert db_counts() == before
+
+
+# --- large loads: secondary indexes dropped and rebuilt -------------------------------------------
+
+
+def _indexes(table: str) -> set[str]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        return {c for c, info in connection.introspection.get_constraints(cur, table).items() if info["index"]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_rebuilds_the_indexes_it_dropped(world, tmp_path, monkeypatch):
+    from socec.workbook import bulk
+
+    monkeypatch.setattr(bulk, "LARGE_LOAD_MIN_ROWS", 1)  # every table this import fills counts as a large load
+    tables = ["people_participation", "people_person", "training_enrolment", "audit_auditentry"]
+    before = {t: _indexes(t) for t in tables}
+    dropped = []
+    real = bulk._drop_secondary
+    monkeypatch.setattr(bulk, "_drop_secondary", lambda table: dropped.append(table) or real(table))
+
+    sheets = set_cell(base_sheets(), "publications", 2, "published_on", "2024-06-31")
+    rejected(make_zip(tmp_path, sheets, name="bad.zip"), [("publications", 2, "published_on")])
+    assert {t: _indexes(t) for t in tables} == before
+
+    imported(make_zip(tmp_path, base_sheets()))
+    assert {"people_participation", "people_person", "training_enrolment"} <= set(dropped)
+    assert {t: _indexes(t) for t in tables} == before
+    assert participation("N-001").labour_status == "unemployed"

@@ -64,7 +64,7 @@ class Inserter:
         if not rows:
             return
         if _load is not None:
-            _load.growing(self.table, self.pk_column, len(rows))
+            _load.growing(self.table, len(rows))
         cols = ", ".join(f'"{c}"' for c in self.columns)
         with connection.cursor() as cur:
             if is_postgres():
@@ -123,12 +123,12 @@ class _Load:
         self.added: dict[str, int] = {}
         self.dropped: dict[str, list[str]] = {}  # table -> statements that rebuild what was dropped
 
-    def growing(self, table: str, pk_column: str, n: int) -> None:
+    def growing(self, table: str, n: int) -> None:
         if table in self.dropped:
             return
         if table not in self.existing:
             with connection.cursor() as cur:
-                cur.execute(f'SELECT COALESCE(MAX("{pk_column}"), 0) FROM "{table}"')  # noqa: S608
+                cur.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - once per table and import
                 self.existing[table] = cur.fetchone()[0]
         added = self.added[table] = self.added.get(table, 0) + n
         if added >= LARGE_LOAD_MIN_ROWS and added >= self.existing[table]:

@@ -48,7 +48,7 @@ class StopImport(Exception):
     """Too many errors to list; the report says so."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     number: int
     values: dict  # column -> parsed value, only for columns present in the sheet
@@ -203,9 +203,9 @@ class Importer:
         required_msg = _("Required: this cell cannot be empty.")
         rows = source.rows()
         while chunk := list(itertools.islice(rows, CHUNK)):
-            padded = [cells[:width] if len(cells) >= width else [*cells, *([""] * (width - len(cells)))]
-                      for _number, cells in chunk]
-            by_column = list(zip(*padded)) if width else []
+            padded = [cells if len(cells) == width else cells[:width] if len(cells) > width else
+                      [*cells, *([""] * (width - len(cells)))] for _number, cells in chunk]
+            by_column = list(zip(*padded, strict=True)) if width else []  # every row is width long
             parsed = []
             failed: dict[int, list[str]] = {}  # position in the chunk -> columns whose cell could not be read
             empty: set[int] = set()  # positions with a required cell empty
@@ -247,8 +247,13 @@ class Importer:
         """Rows, with a duplicate of the sheet's key reported at the later row."""
         seen: dict[tuple, int] = {}
         key = key or sheet.key
+        single = key[0] if len(key) == 1 else None
         for row in self.rows(sheet):
-            k = tuple(_key_part(row.values.get(c)) for c in key)
+            if single is not None:  # most sheets: one text column, already stripped
+                part = row.values.get(single)
+                k = (part if type(part) is str else _key_part(part),)
+            else:
+                k = tuple(_key_part(row.values.get(c)) for c in key)
             if any(k) and k in seen:
                 self.error(sheet.name, row, key[0], _("Duplicate: row %(row)d has the same %(key)s.") % {
                     "row": seen[k], "key": ", ".join(key)})

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socec.audit.models import AuditEntry
@@ -237,6 +238,26 @@ def identity_for(*, participation: Participation, by, reason: str = "") -> Ident
     identity = Identity.objects.filter(person_id=participation.person_id).first()
     audit_record(by=by, action=action, obj=participation, project=participation.project, reason=reason)
     return identity
+
+
+def participant_erase(*, participation: Participation, by, reason: str) -> None:
+    """Erasure on the person's request: their identifiers (names, CNP, contacts) are deleted; the
+    pseudonymous facts (sex, birth date, person key, everything on the participation) stay, so
+    every report, past or future, keeps its figures. A project manager's decision, with a reason."""
+    require(by, participation.project, Cap.MANAGE_PROJECT)
+    if by is not None and participation_access(by, participation) is None:
+        raise PermissionDenied(_("You may not see this person."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the identifiers are erased (for example, the person's request "
+                                           "of a given date).")})
+    with transaction.atomic():
+        deleted, _counts = Identity.objects.filter(person_id=participation.person_id).delete()
+        now = timezone.now()
+        for p in Participation.objects.filter(person_id=participation.person_id, erased_at__isnull=True):
+            p.erased_at = now
+            p.save(update_fields=["erased_at"])
+            audit_record(by=by, action=AuditEntry.Action.ERASE, obj=p, project=p.project, reason=reason,
+                         changes={"identifiers": ["…", None]} if deleted else {})
 
 
 def mask_identity(identity: Identity | None) -> dict:

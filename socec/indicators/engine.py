@@ -35,16 +35,23 @@ ALL = "ALL"
 
 @dataclass(frozen=True)
 class Scope:
-    """One project (`project` set) or every project (`project` None)."""
+    """One project (`project`), some projects (`projects`, their codes), or every project (neither)."""
 
     project: Project | None = None
+    projects: tuple[str, ...] | None = None
 
     @property
     def code(self) -> str:
-        return self.project.code if self.project is not None else ALL
+        if self.project is not None:
+            return self.project.code
+        return ALL if self.projects is None else "+".join(self.projects)
 
     def filter(self, qs, path: str = "project"):
-        return qs if self.project is None else qs.filter(**{path: self.project})
+        if self.project is not None:
+            return qs.filter(**{path: self.project})
+        if self.projects is not None:
+            return qs.filter(**{f"{path}__code__in": self.projects})
+        return qs
 
 
 # --- dates ----------------------------------------------------------------------------------------
@@ -237,7 +244,7 @@ def report(scope: Scope, as_of: dt.date | None = None) -> dict:
     _events(out, scope, as_of, regions)
     _campaigns_and_publications(out, scope, as_of)
     _targets(out, scope)
-    if scope.project is None:
+    if scope.project is None and (scope.projects is None or len(scope.projects) > 1):
         _distinct_persons(out, scope, as_of)
     else:
         for code in PERSON_CODES:

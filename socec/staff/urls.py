@@ -16,4 +16,5 @@ urlpatterns = [
     path("p/<str:code>/", views.project, name="project"),
     path("p/<str:code>/audit/", views.audit, name="audit"),
     path("", include("socec.workbook.urls")),
+    path("", include("socec.indicators.urls")),
 ]

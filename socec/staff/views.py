@@ -64,6 +64,7 @@ def project(request, code):
         "project": project,
         "role": selectors.role_label(access),
         "can_view_audit": access.can(Cap.VIEW_AUDIT),
+        "can_view_reports": access.can(Cap.VIEW_REPORTS),
         "partnerships": project_partnerships(project),
         "regions": project.regions.all(),
         "targets": targets,

@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 urlpatterns = [
     path("", include("socec.portal.urls")),
     path("staff/", include("socec.staff.urls")),
+    path("api/v1/", include("socec.indicators.api_urls")),
     path("admin/", admin.site.urls),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

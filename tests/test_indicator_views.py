@@ -113,3 +113,21 @@ def test_only_a_manager_takes_a_snapshot(world, login):
     assert response.status_code == 403
     assert not Snapshot.objects.exists()
     assert login(world.outsider).post(url("report_snapshot_create", "P1"), {"as_of": AS_OF}).status_code == 404
+
+
+# --- the same in the JSON API ---------------------------------------------------------------------
+
+
+def test_api_report_and_records_are_scoped_like_the_pages(world, login, client):
+    assert client.get(f"/api/v1/projects/P1/report?as_of={AS_OF}").status_code == 401
+    api = login(world.a_manager)
+    data = api.get(f"/api/v1/projects/P1/report?as_of={AS_OF}").json()
+    assert data["indicators"]["EECO01"]["value"] == 2
+    records = api.get(f"/api/v1/projects/P1/report/EECO01/records?as_of={AS_OF}").json()
+    assert (records["count"], records["not_visible"]) == (1, 1)
+    assert [r["person_ref"] for r in records["results"]] == ["A-001"]
+    assert records["results"][0]["name"] == "A. I."
+    assert api.get("/api/v1/projects/P1/report?as_of=yesterday").status_code == 400
+    assert api.get("/api/v1/projects/P1/report/NOPE/records").status_code == 404
+    assert login(world.a_field).get("/api/v1/projects/P1/report").status_code == 403
+    assert login(world.outsider).get("/api/v1/projects/P1/report").status_code == 404

@@ -245,7 +245,7 @@ class Importer:
 
     def keyed_rows(self, sheet: schema.Sheet, key=None):
         """Rows, with a duplicate of the sheet's key reported at the later row."""
-        seen: dict[tuple, int] = {}
+        seen: dict[str, int] = {}  # the key as one string: a million 1- or 2-tuples cost memory
         key = key or sheet.key
         single = key[0] if len(key) == 1 else None
         for row in self.rows(sheet):
@@ -254,11 +254,12 @@ class Importer:
                 k = (part if type(part) is str else _key_part(part),)
             else:
                 k = tuple(_key_part(row.values.get(c)) for c in key)
-            if any(k) and k in seen:
+            flat = k[0] if single is not None else "\x1f".join(k)
+            if any(k) and flat in seen:
                 self.error(sheet.name, row, key[0], _("Duplicate: row %(row)d has the same %(key)s.") % {
-                    "row": seen[k], "key": ", ".join(key)})
+                    "row": seen[flat], "key": ", ".join(key)})
                 continue
-            seen[k] = row.number
+            seen[flat] = row.number
             yield row
             if not row.ok:
                 self.failed.setdefault(sheet.name, set()).add(k[0] if len(k) == 1 else k)

@@ -142,17 +142,17 @@ def entered(scope: Scope, as_of: dt.date):
 
 
 def activity_conditions(as_of: dt.date) -> dict[str, Q]:
-    """SE01, SE02, SE10: conditions on any participation of the scope (entered or not)."""
-    trained = Enrolment.objects.filter(participation=OuterRef("pk"), course__kind="training", completed=True,
-                                       completed_on__lte=as_of)
-    counselled = Enrolment.objects.filter(participation=OuterRef("pk"), course__kind__in=["counselling", "mentoring"],
-                                          enrolled_on__lte=as_of)
-    session = EventAttendance.objects.filter(participation=OuterRef("pk"), event__kind="counselling_session",
+    """SE01, SE02, SE10: conditions on any participation of the scope (entered or not). Each is a
+    membership in the set of participations the activity records name (the database builds that
+    set once, instead of probing the activity tables for every participant)."""
+    trained = Enrolment.objects.filter(course__kind="training", completed=True, completed_on__lte=as_of)
+    counselled = Enrolment.objects.filter(course__kind__in=["counselling", "mentoring"], enrolled_on__lte=as_of)
+    session = EventAttendance.objects.filter(participation__isnull=False, event__kind="counselling_session",
                                              event__date__lte=as_of)
     return {
-        "SE01": Q(Exists(trained)),
-        "SE02": Q(Exists(trained.filter(certified=True))),
-        "SE10": Q(Exists(counselled)) | Q(Exists(session)),
+        "SE01": Q(pk__in=trained.values("participation_id")),
+        "SE02": Q(pk__in=trained.filter(certified=True).values("participation_id")),
+        "SE10": Q(pk__in=counselled.values("participation_id")) | Q(pk__in=session.values("participation_id")),
     }
 
 
@@ -198,19 +198,19 @@ def insertion_enterprises(scope: Scope, as_of: dt.date) -> list[int]:
     partnerships = {(p.project_id, p.organisation_id): p.pk for p in supported(scope).only("project", "organisation")}
     if not partnerships:
         return []
-    rows = scope.filter(Employment.objects.filter(held_on(as_of)), "job__project").values_list(
+    categories = Participation.vulnerable.through.objects.filter(participation_id=OuterRef("participation_id"))
+    rows = scope.filter(Employment.objects.filter(held_on(as_of)), "job__project").annotate(
+        participant_vulnerable=Exists(categories)).values_list(
         "job__project_id", "job__employer_id", "participation_id", "person_name_key", "hours_per_week",
-        "job__hours_per_week", "vulnerable")
-    vulnerable_participations = set(scope.filter(Participation.objects.filter(vulnerable__isnull=False)).values_list(
-        "pk", flat=True))
+        "job__hours_per_week", "vulnerable", "participant_vulnerable")
     # (project, organisation) -> person -> [hours, vulnerable]
     staff: dict[tuple, dict] = defaultdict(dict)
-    for project_id, employer_id, participation_id, name_key, hours, job_hours, flagged in rows:
+    for project_id, employer_id, participation_id, name_key, hours, job_hours, flagged, in_category in rows:
         key = (project_id, employer_id)
         if key not in partnerships:
             continue
         person = ("p", participation_id) if participation_id else ("n", name_key)
-        is_vulnerable = participation_id in vulnerable_participations if participation_id else bool(flagged)
+        is_vulnerable = in_category if participation_id else bool(flagged)
         entry = staff[key].setdefault(person, [0, False])
         entry[0] += hours if hours is not None else (job_hours or 0)
         entry[1] = entry[1] or is_vulnerable

@@ -141,14 +141,17 @@ def entered(scope: Scope, as_of: dt.date):
     return scope.filter(Participation.objects.filter(entry_date__lte=as_of)).annotate(age_key=_age_key())
 
 
-def activity_conditions(as_of: dt.date) -> dict[str, Q]:
+def activity_conditions(as_of: dt.date, scope: Scope | None = None) -> dict[str, Q]:
     """SE01, SE02, SE10: conditions on any participation of the scope (entered or not). Each is a
     membership in the set of participations the activity records name (the database builds that
     set once, instead of probing the activity tables for every participant)."""
-    trained = Enrolment.objects.filter(course__kind="training", completed=True, completed_on__lte=as_of)
-    counselled = Enrolment.objects.filter(course__kind__in=["counselling", "mentoring"], enrolled_on__lte=as_of)
-    session = EventAttendance.objects.filter(participation__isnull=False, event__kind="counselling_session",
-                                             event__date__lte=as_of)
+    scope = scope or Scope()
+    trained = scope.filter(Enrolment.objects.filter(course__kind="training", completed=True, completed_on__lte=as_of),
+                           "course__project")
+    counselled = scope.filter(Enrolment.objects.filter(course__kind__in=["counselling", "mentoring"],
+                                                       enrolled_on__lte=as_of), "course__project")
+    session = scope.filter(EventAttendance.objects.filter(
+        participation__isnull=False, event__kind="counselling_session", event__date__lte=as_of), "event__project")
     return {
         "SE01": Q(pk__in=trained.values("participation_id")),
         "SE02": Q(pk__in=trained.filter(certified=True).values("participation_id")),
@@ -298,7 +301,7 @@ def _people(out, scope, as_of, regions):
 
 
 def _activities(out, scope, as_of, regions):
-    conditions = activity_conditions(as_of)
+    conditions = activity_conditions(as_of, scope)
     aggregates = {code: Count("pk", filter=q) for code, q in conditions.items()}
     base = scope.filter(Participation.objects.all())
     rows = base.values("person__sex", "county_id", "area").annotate(**aggregates).order_by()
@@ -407,7 +410,7 @@ def _distinct_persons(out, scope, as_of):
     totals = per_person.aggregate(**{f"n_{code}": Coalesce(Sum(code), 0) for code in conditions})
     for code in conditions:
         out[code]["distinct_persons"] = totals[f"n_{code}"]
-    activity = activity_conditions(as_of)
+    activity = activity_conditions(as_of, scope)
     flags = {code: Max(_flag(q)) for code, q in activity.items()}
     per_person = scope.filter(Participation.objects.all()).values("person__person_key").annotate(**flags).order_by()
     totals = per_person.aggregate(**{f"n_{code}": Coalesce(Sum(code), 0) for code in activity})

@@ -59,7 +59,7 @@ def _records(code: str, scope, as_of) -> Behind:
     people = engine.person_conditions(as_of)
     if code in people:
         return Behind(PEOPLE, engine.entered(scope, as_of).filter(people[code]))
-    activity = engine.activity_conditions(as_of)
+    activity = engine.activity_conditions(as_of, scope)
     if code in activity:
         return Behind(PEOPLE, scope.filter(Participation.objects.filter(activity[code])))
     if code == "EECO19":

@@ -1002,7 +1002,7 @@ def _indexes(table: str) -> set[str]:
         return {c for c, info in connection.introspection.get_constraints(cur, table).items() if info["index"]}
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # reference data back after a flush
 def test_a_large_load_rebuilds_the_indexes_it_dropped(world, tmp_path, monkeypatch):
     from socec.workbook import bulk
 

@@ -12,8 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 
-from socec.people.access import participations_visible_to
-from socec.people.models import Identity, Participation
+from socec.people.models import Identity
 from socec.people.services import mask_identity
 from socec.programmes.access import get_project_for
 from socec.programmes.roles import Cap
@@ -65,20 +64,8 @@ def records(request, code, indicator):
     project, access = get_project_for(request.user, code, Cap.VIEW_REPORTS)
     as_of = _as_of(request)
     breakdown, part = request.GET.get("by", ""), request.GET.get("part", "")
-    try:
-        found = selectors.records_behind(indicator, engine.Scope(project), as_of, breakdown, part)
-    except (selectors.UnknownFigure, KeyError):
-        raise Http404(_("No such figure.")) from None
-    qs, hidden = found.queryset, 0
-    if found.kind == selectors.PEOPLE:
-        total = qs.count()
-        visible = participations_visible_to(request.user, project) if access.can(Cap.VIEW_PEOPLE) else \
-            Participation.objects.none()
-        qs = qs.filter(pk__in=visible.values("pk")).select_related("person", "county", "organisation")
-        hidden = total - qs.count()
-        qs = qs.order_by("person_ref")
-    else:
-        qs = qs.order_by("pk")
+    found = selectors.records_for_user(request.user, access, project, indicator, as_of, breakdown, part)
+    qs, hidden = found.queryset, found.not_visible
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     items = [_item(found.kind, r) for r in page.object_list]
     if found.kind == selectors.PEOPLE and items:

@@ -9,10 +9,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from socec.outreach.models import Campaign, Event, Publication
+from socec.people.access import participations_visible_to
 from socec.people.models import Participation
 from socec.programmes.models import Partnership
+from socec.programmes.roles import Cap
 
 from . import engine
 from .definitions import BY_CODE
@@ -40,6 +44,7 @@ class UnknownFigure(ValueError):
 class Behind:
     kind: str
     queryset: QuerySet
+    not_visible: int = 0  # participants counted in the figure whose records the user may not see
 
 
 def records_behind(code: str, scope: engine.Scope, as_of: dt.date, breakdown: str = "", part: str = "") -> Behind:
@@ -81,3 +86,22 @@ def _records(code: str, scope, as_of) -> Behind:
     if code == "SE12":
         return Behind(CAMPAIGNS, scope.filter(Campaign.objects.filter(start_date__lte=as_of)))
     return Behind(PUBLICATIONS, scope.filter(Publication.objects.filter(published_on__lte=as_of)))
+
+
+def records_for_user(user, access, project, code: str, as_of: dt.date, breakdown: str = "", part: str = "") -> Behind:
+    """The records behind a figure of `project` that `user` may see, ordered for listing; the
+    participants counted but registered by partners the user may not see are only counted.
+    Http404 for an unknown figure. Shared by the staff page and the API."""
+    try:
+        found = records_behind(code, engine.Scope(project), as_of, breakdown, part)
+    except (UnknownFigure, KeyError):
+        raise Http404(_("No such figure.")) from None
+    if found.kind != PEOPLE:
+        found.queryset = found.queryset.order_by("pk")
+        return found
+    total = found.queryset.count()
+    visible = participations_visible_to(user, project) if access.can(Cap.VIEW_PEOPLE) else Participation.objects.none()
+    found.queryset = found.queryset.filter(pk__in=visible.values("pk"))
+    found.not_visible = total - found.queryset.count()
+    found.queryset = found.queryset.select_related("person", "county", "organisation").order_by("person_ref")
+    return found

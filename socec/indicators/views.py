@@ -10,15 +10,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socec.audit.models import AuditEntry
 from socec.audit.services import audit_record
-from socec.people.access import participations_visible_to
-from socec.people.models import Identity, Participation, VulnerableCategory
+from socec.people.models import Identity, VulnerableCategory
 from socec.people.services import mask_identity
 from socec.programmes.access import get_project_for, project_access, projects_visible_to
 from socec.programmes.roles import Cap
@@ -151,21 +150,8 @@ def behind(request, code, indicator):
     project, access = get_project_for(request.user, code, Cap.VIEW_REPORTS)
     as_of = _as_of(request)
     breakdown, part = request.GET.get("by", ""), request.GET.get("part", "")
-    try:
-        found = selectors.records_behind(indicator, engine.Scope(project), as_of, breakdown, part)
-    except (selectors.UnknownFigure, KeyError):
-        raise Http404(_("No such figure.")) from None
-    qs = found.queryset
-    hidden = 0
-    if found.kind == selectors.PEOPLE:
-        total = qs.count()
-        visible = participations_visible_to(request.user, project) if access.can(Cap.VIEW_PEOPLE) else \
-            Participation.objects.none()
-        qs = qs.filter(pk__in=visible.values("pk"))
-        hidden = total - qs.count()
-        qs = qs.select_related("person", "county", "organisation").order_by("person_ref")
-    else:
-        qs = qs.order_by("pk")
+    found = selectors.records_for_user(request.user, access, project, indicator, as_of, breakdown, part)
+    qs, hidden = found.queryset, found.not_visible
     page = Paginator(qs, PAGE).get_page(request.GET.get("page"))
     records = list(page.object_list)
     names = {}

@@ -241,7 +241,6 @@ def report(scope: Scope, as_of: dt.date | None = None) -> dict:
     out: dict[str, dict] = {code: {"name": str(BY_CODE[code].name), "value": 0} for code in CODES}
 
     _people(out, scope, as_of, regions)
-    _activities(out, scope, as_of, regions)
     _organisations(out, scope, as_of, regions)
     _jobs(out, scope, as_of, regions)
     _events(out, scope, as_of, regions)
@@ -283,12 +282,26 @@ def _place_breakdown(out, codes, rows, regions, *, sex=True):
         entry["by"] = by
 
 
+def participant_conditions(scope: Scope, as_of: dt.date) -> dict[str, Q]:
+    """Every participant indicator as a condition on any participation of the scope annotated
+    with age_key: the output and result ones include having entered by D, SE01/SE02/SE10 do not."""
+    entered_by = Q(entry_date__lte=as_of)
+    out = {code: entered_by & q if q else entered_by for code, q in person_conditions(as_of).items()}
+    return out | activity_conditions(as_of, scope)
+
+
+def _participants(scope: Scope):
+    return scope.filter(Participation.objects.all()).annotate(age_key=_age_key())
+
+
 def _people(out, scope, as_of, regions):
-    conditions = person_conditions(as_of)
-    refused = refused_conditions()
-    aggregates = {code: Count("pk", filter=q) if q else Count("pk") for code, q in conditions.items()}
+    """Every participant indicator, its refused answers and its breakdowns: one grouped pass."""
+    conditions = participant_conditions(scope, as_of)
+    entered_by = Q(entry_date__lte=as_of)
+    refused = {code: entered_by & q for code, q in refused_conditions().items()}
+    aggregates = {code: Count("pk", filter=q) for code, q in conditions.items()}
     aggregates |= {f"{code}__refused": Count("pk", filter=q) for code, q in refused.items()}
-    rows = entered(scope, as_of).values("person__sex", "county_id", "area").annotate(**aggregates).order_by()
+    rows = _participants(scope).values("person__sex", "county_id", "area").annotate(**aggregates).order_by()
     grouped = []
     refused_totals = dict.fromkeys(refused, 0)
     for row in rows:
@@ -298,16 +311,6 @@ def _people(out, scope, as_of, regions):
     _place_breakdown(out, conditions, grouped, regions)
     for code in conditions:
         out[code]["refused"] = refused_totals.get(code, 0)
-
-
-def _activities(out, scope, as_of, regions):
-    conditions = activity_conditions(as_of, scope)
-    aggregates = {code: Count("pk", filter=q) for code, q in conditions.items()}
-    base = scope.filter(Participation.objects.all())
-    rows = base.values("person__sex", "county_id", "area").annotate(**aggregates).order_by()
-    _place_breakdown(out, conditions, [(r["person__sex"], r["county_id"], r["area"], r) for r in rows], regions)
-    for code in conditions:
-        out[code]["refused"] = 0
 
 
 def _organisations(out, scope, as_of, regions):
@@ -403,18 +406,12 @@ def _targets(out, scope):
 
 def _distinct_persons(out, scope, as_of):
     """Across projects: each person once (the pseudonymous person key: same CNP, or without one the
-    same normalised name and birth date), for every participant indicator."""
-    conditions = person_conditions(as_of)
+    same normalised name and birth date), for every participant indicator: one grouped pass."""
+    conditions = participant_conditions(scope, as_of)
     flags = {code: Max(_flag(q)) for code, q in conditions.items()}
-    per_person = entered(scope, as_of).values("person__person_key").annotate(**flags).order_by()
+    per_person = _participants(scope).values("person__person_key").annotate(**flags).order_by()
     totals = per_person.aggregate(**{f"n_{code}": Coalesce(Sum(code), 0) for code in conditions})
     for code in conditions:
-        out[code]["distinct_persons"] = totals[f"n_{code}"]
-    activity = activity_conditions(as_of, scope)
-    flags = {code: Max(_flag(q)) for code, q in activity.items()}
-    per_person = scope.filter(Participation.objects.all()).values("person__person_key").annotate(**flags).order_by()
-    totals = per_person.aggregate(**{f"n_{code}": Coalesce(Sum(code), 0) for code in activity})
-    for code in activity:
         out[code]["distinct_persons"] = totals[f"n_{code}"]
 
 

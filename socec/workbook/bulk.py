@@ -94,6 +94,7 @@ def tuned_connection():
     outside = not connection.in_atomic_block
     with connection.cursor() as cur:
         cur.execute("PRAGMA cache_size = -200000")  # about 200 MB
+        cur.execute("PRAGMA mmap_size = 0")  # the import writes: mapped pages would only swell its memory
         if outside:
             cur.execute("PRAGMA foreign_keys = OFF")
     try:
@@ -103,6 +104,7 @@ def tuned_connection():
             with connection.cursor() as cur:
                 cur.execute("PRAGMA foreign_keys = ON")
                 cur.execute("PRAGMA cache_size = -2000")
+                cur.execute("PRAGMA mmap_size = 1073741824")
 
 
 # --- large loads --------------------------------------------------------------------------------

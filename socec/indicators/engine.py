@@ -141,10 +141,13 @@ def entered(scope: Scope, as_of: dt.date):
     return scope.filter(Participation.objects.filter(entry_date__lte=as_of)).annotate(age_key=_age_key())
 
 
-def activity_conditions(as_of: dt.date, scope: Scope | None = None) -> dict[str, Q]:
-    """SE01, SE02, SE10: conditions on any participation of the scope (entered or not). Each is a
-    membership in the set of participations the activity records name (the database builds that
-    set once, instead of probing the activity tables for every participant)."""
+def activity_conditions(as_of: dt.date, scope: Scope | None = None, *, correlated: bool = False) -> dict[str, Q]:
+    """SE01, SE02, SE10: conditions on any participation of the scope (entered or not).
+
+    Two forms that select the same rows: membership in the set of participations the activity
+    records name (for a WHERE: the database builds the set once and joins), or a correlated EXISTS
+    (inside an aggregate or CASE, where PostgreSQL would otherwise run the set's query again for
+    every row once the set outgrows work_mem)."""
     scope = scope or Scope()
     trained = scope.filter(Enrolment.objects.filter(course__kind="training", completed=True, completed_on__lte=as_of),
                            "course__project")
@@ -152,10 +155,16 @@ def activity_conditions(as_of: dt.date, scope: Scope | None = None) -> dict[str,
                                                        enrolled_on__lte=as_of), "course__project")
     session = scope.filter(EventAttendance.objects.filter(
         participation__isnull=False, event__kind="counselling_session", event__date__lte=as_of), "event__project")
+    if correlated:
+        def named(qs):
+            return Q(Exists(qs.filter(participation=OuterRef("pk"))))
+    else:
+        def named(qs):
+            return Q(pk__in=qs.values("participation_id"))
     return {
-        "SE01": Q(pk__in=trained.values("participation_id")),
-        "SE02": Q(pk__in=trained.filter(certified=True).values("participation_id")),
-        "SE10": Q(pk__in=counselled.values("participation_id")) | Q(pk__in=session.values("participation_id")),
+        "SE01": named(trained),
+        "SE02": named(trained.filter(certified=True)),
+        "SE10": named(counselled) | named(session),
     }
 
 
@@ -282,12 +291,12 @@ def _place_breakdown(out, codes, rows, regions, *, sex=True):
         entry["by"] = by
 
 
-def participant_conditions(scope: Scope, as_of: dt.date) -> dict[str, Q]:
+def participant_conditions(scope: Scope, as_of: dt.date, *, correlated: bool = True) -> dict[str, Q]:
     """Every participant indicator as a condition on any participation of the scope annotated
     with age_key: the output and result ones include having entered by D, SE01/SE02/SE10 do not."""
     entered_by = Q(entry_date__lte=as_of)
     out = {code: entered_by & q if q else entered_by for code, q in person_conditions(as_of).items()}
-    return out | activity_conditions(as_of, scope)
+    return out | activity_conditions(as_of, scope, correlated=correlated)
 
 
 def _participants(scope: Scope):
@@ -295,10 +304,11 @@ def _participants(scope: Scope):
 
 
 def _people(out, scope, as_of, regions):
-    """Every participant indicator, its refused answers and its breakdowns: one grouped pass."""
-    conditions = participant_conditions(scope, as_of)
-    entered_by = Q(entry_date__lte=as_of)
-    refused = {code: entered_by & q for code, q in refused_conditions().items()}
+    """The participant output and result indicators, their refused answers and breakdowns in one
+    grouped pass; then SE01, SE02 and SE10, each a join with the set its activity records name."""
+    conditions = {code: Q(entry_date__lte=as_of) & q if q else Q(entry_date__lte=as_of)
+                  for code, q in person_conditions(as_of).items()}
+    refused = {code: Q(entry_date__lte=as_of) & q for code, q in refused_conditions().items()}
     aggregates = {code: Count("pk", filter=q) for code, q in conditions.items()}
     aggregates |= {f"{code}__refused": Count("pk", filter=q) for code, q in refused.items()}
     rows = _participants(scope).values("person__sex", "county_id", "area").annotate(**aggregates).order_by()
@@ -311,6 +321,12 @@ def _people(out, scope, as_of, regions):
     _place_breakdown(out, conditions, grouped, regions)
     for code in conditions:
         out[code]["refused"] = refused_totals.get(code, 0)
+    for code, q in activity_conditions(as_of, scope).items():
+        rows = scope.filter(Participation.objects.filter(q)).values("person__sex", "county_id", "area").annotate(
+            n=Count("pk")).order_by()
+        _place_breakdown(out, [code], [(r["person__sex"], r["county_id"], r["area"], {code: r["n"]}) for r in rows],
+                         regions)
+        out[code]["refused"] = 0
 
 
 def _organisations(out, scope, as_of, regions):

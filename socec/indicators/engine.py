@@ -156,15 +156,19 @@ def activity_conditions(as_of: dt.date, scope: Scope | None = None, *, correlate
     session = scope.filter(EventAttendance.objects.filter(
         participation__isnull=False, event__kind="counselling_session", event__date__lte=as_of), "event__project")
     if correlated:
-        def named(qs):
-            return Q(Exists(qs.filter(participation=OuterRef("pk"))))
+        def named(*sets):
+            q = Q()
+            for qs in sets:
+                q |= Q(Exists(qs.filter(participation=OuterRef("pk"))))
+            return q
     else:
-        def named(qs):
-            return Q(pk__in=qs.values("participation_id"))
+        def named(*sets):  # one IN of the union: an OR of two INs defeats PostgreSQL's semi-join
+            ids = [qs.values("participation_id").order_by() for qs in sets]
+            return Q(pk__in=ids[0].union(*ids[1:]) if len(ids) > 1 else ids[0])
     return {
         "SE01": named(trained),
         "SE02": named(trained.filter(certified=True)),
-        "SE10": named(counselled) | named(session),
+        "SE10": named(counselled, session),
     }
 
 

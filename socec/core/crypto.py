@@ -86,29 +86,6 @@ def encrypt(value: str) -> str:
     return TOKEN_PREFIX + base64.urlsafe_b64encode(keys.kid + nonce + sealed).decode("ascii")
 
 
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-
-
-def encrypt_many(values) -> list[str]:
-    """encrypt() of each value ("" stays ""), for imports: one random read for all the nonces
-    and no per-value look-ups; the tokens are the same kind encrypt() writes."""
-    keys = _current()
-    kid, seal, prefix = keys.kid, keys.cipher.encrypt, TOKEN_PREFIX
-    b64, urlsafe = binascii.b2a_base64, _URLSAFE
-    values = list(values)
-    nonces = os.urandom(12 * len(values))
-    out = []
-    append = out.append
-    for i, value in enumerate(values):
-        if not value:
-            append("")
-            continue
-        nonce = nonces[12 * i:12 * i + 12]
-        append(prefix + b64(kid + nonce + seal(nonce, value.encode("utf-8"), kid), newline=False)
-               .translate(urlsafe).decode("ascii"))
-    return out
-
-
 def decrypt(token: str) -> str:
     if not token.startswith(TOKEN_PREFIX):
         try:

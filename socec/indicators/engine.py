@@ -451,6 +451,4 @@ def _distinct_persons(out, scope, as_of):
 
 
 def _flag(q: Q):
-    if not q:
-        return Value(1)
     return Case(When(q, then=Value(1)), default=Value(0), output_field=IntegerField())

@@ -30,8 +30,9 @@ from .services import snapshot_changes, snapshot_take
 PAGE = 50
 
 
-def _as_of(request) -> dt.date:
-    text = request.GET.get("as_of") or ""
+def _as_of(request, data=None) -> dt.date:
+    """The date D asked for (GET, or the posted form); today when absent or not a date."""
+    text = (request.GET if data is None else data).get("as_of") or ""
     try:
         return dt.date.fromisoformat(text) if text else dt.date.today()
     except ValueError:
@@ -181,16 +182,9 @@ def _names(user, access, project, records) -> dict[int, str]:
 @require_POST
 def snapshot_create(request, code):
     project, _access = get_project_for(request.user, code, Cap.VIEW_REPORTS)
-    snapshot = snapshot_take(project=project, as_of=_as_of_post(request), by=request.user,
+    snapshot = snapshot_take(project=project, as_of=_as_of(request, request.POST), by=request.user,
                              note=request.POST.get("note", "")[:300])
     return redirect("staff:report_snapshot", code=project.code, pk=snapshot.pk)
-
-
-def _as_of_post(request) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.POST.get("as_of") or "")
-    except ValueError:
-        return dt.date.today()
 
 
 @login_required

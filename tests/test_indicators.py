@@ -57,6 +57,11 @@ def employ(job_, *, participation=None, name="", start="2024-03-01", end=None, h
 
 @pytest.fixture
 def h1(db):
+    return build_h1()
+
+
+def build_h1():
+    """Project H1 (and H2, sharing P1 as Q1): returns (H1, {ref: participation})."""
     lead = make_org("H-LEAD", "Asociatia Lider")
     s1 = make_org("H-S1", "Cooperativa Unu", county="CL", is_ses=True, founded_on=d("2024-02-01"), area="rural")
     s2 = make_org("H-S2", "Intreprindere Doi", county="CL", is_ses=True, founded_on=d("2023-12-31"), area="urban")

@@ -14,16 +14,16 @@ output and result indicators, by sex, county and area at once), never by loading
 
 import calendar
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, Exists, F, Func, IntegerField, Max, OuterRef, Q, Sum, Value, When
+from django.db.models import Case, Count, Exists, F, Func, IntegerField, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
+from socec.jobs import insertion
 from socec.jobs.models import Employment, Job
 from socec.outreach.models import Campaign, Event, EventAttendance, Publication
-from socec.people.models import Participation
+from socec.people.models import Participation, Person
 from socec.places.models import County
 from socec.programmes.models import Partnership, Project, Target
 from socec.training.models import Enrolment
@@ -35,10 +35,13 @@ ALL = "ALL"
 
 @dataclass(frozen=True)
 class Scope:
-    """One project (`project`), some projects (`projects`, their codes), or every project (neither)."""
+    """One project (`project`), some projects (`projects`, their codes), or every project (neither).
+    `ids` (project primary keys) narrows any of them further: the part cache counts again only
+    the projects that changed."""
 
     project: Project | None = None
     projects: tuple[str, ...] | None = None
+    ids: tuple[int, ...] | None = None
 
     @property
     def code(self) -> str:
@@ -47,6 +50,8 @@ class Scope:
         return ALL if self.projects is None else "+".join(self.projects)
 
     def filter(self, qs, path: str = "project"):
+        if self.ids is not None:
+            qs = qs.filter(**{f"{path}_id__in": self.ids} if len(self.ids) != 1 else {f"{path}_id": self.ids[0]})
         if self.project is not None:
             return qs.filter(**{path: self.project})
         if self.projects is not None:
@@ -199,8 +204,7 @@ def _vulnerable_holder() -> Q:
         participation__isnull=True, vulnerable=True)
 
 
-def held_on(as_of: dt.date) -> Q:
-    return Q(start_date__lte=as_of) & (Q(end_date__isnull=True) | Q(end_date__gte=as_of))
+held_on = insertion.held_on
 
 
 def job_conditions(as_of: dt.date) -> dict[str, Q]:
@@ -210,34 +214,15 @@ def job_conditions(as_of: dt.date) -> dict[str, Q]:
 
 
 def insertion_enterprises(scope: Scope, as_of: dt.date) -> list[int]:
-    """SE07: ids of the supported partnerships whose organisation meets Law 219/2015 art. 10 on D."""
+    """SE07: ids of the supported partnerships whose organisation meets Law 219/2015 art. 10 on D
+    (the rule of socec.jobs.insertion, which the enterprise page shows too)."""
     partnerships = {(p.project_id, p.organisation_id): p.pk for p in supported(scope).only("project", "organisation")}
     if not partnerships:
         return []
-    categories = Participation.vulnerable.through.objects.filter(participation_id=OuterRef("participation_id"))
-    rows = scope.filter(Employment.objects.filter(held_on(as_of)), "job__project").annotate(
-        participant_vulnerable=Exists(categories)).values_list(
-        "job__project_id", "job__employer_id", "participation_id", "person_name_key", "hours_per_week",
-        "job__hours_per_week", "vulnerable", "participant_vulnerable")
-    # (project, organisation) -> person -> [hours, vulnerable]
-    staff: dict[tuple, dict] = defaultdict(dict)
-    for project_id, employer_id, participation_id, name_key, hours, job_hours, flagged, in_category in rows:
-        key = (project_id, employer_id)
-        if key not in partnerships:
-            continue
-        person = ("p", participation_id) if participation_id else ("n", name_key)
-        is_vulnerable = in_category if participation_id else bool(flagged)
-        entry = staff[key].setdefault(person, [0, False])
-        entry[0] += hours if hours is not None else (job_hours or 0)
-        entry[1] = entry[1] or is_vulnerable
-    found = []
-    for key, people in staff.items():
-        total = len(people)
-        vulnerable = [h for h, v in people.values() if v]
-        hours = sum(h for h, _v in people.values())
-        if total and len(vulnerable) * 10 >= total * 3 and sum(vulnerable) * 10 >= hours * 3:
-            found.append(partnerships[key])
-    return sorted(found)
+    rows = insertion.employment_rows(scope.filter(Employment.objects.all(), "job__project"), as_of,
+                                     "job__project_id", "job__employer_id")
+    return sorted(partnerships[key] for key, figures in insertion.tally(rows, groups=2).items()
+                  if key in partnerships and figures.qualifies)
 
 
 def events_held(scope: Scope, as_of: dt.date):
@@ -246,18 +231,34 @@ def events_held(scope: Scope, as_of: dt.date):
 
 # --- the report -----------------------------------------------------------------------------------
 
+PERSON_KINDS = ("sex", "region", "county", "area")
+PLACE_KINDS = ("region", "county", "area")
+EVENT_KINDS = ("kind", "region", "county")
 
-def report(scope: Scope, as_of: dt.date | None = None) -> dict:
-    """The report object of indicators.md for the scope as of D (default today)."""
+
+KINDS = {code: PERSON_KINDS if code in PERSON_CODES else EVENT_KINDS if code in ("SE08", "SE09", "SE11")
+         else {"SE12": ("channel",), "SE13": ("kind",)}.get(code, PLACE_KINDS) for code in CODES}
+
+
+def _kinds(code: str) -> tuple[str, ...]:
+    return KINDS[code]
+
+
+def report(scope: Scope, as_of: dt.date | None = None, *, cached: bool = True) -> dict:
+    """The report object of indicators.md for the scope as of D (default today).
+
+    The report is the sum of one part per project (`project_parts`). For several projects the
+    parts come from the part cache (`socec.indicators.cache`) where a project's records have not
+    changed since its part was computed, so only changed projects are counted again; `cached=False`
+    counts everything afresh. Targets and `distinct_persons` are never cached."""
     as_of = as_of or dt.date.today()
-    regions = dict(County.objects.values_list("code", "region_id"))
-    out: dict[str, dict] = {code: {"name": str(BY_CODE[code].name), "value": 0} for code in CODES}
+    if scope.project is not None:
+        parts = project_parts(scope, as_of)
+    else:
+        from .cache import cached_parts  # the cache builds on this module
 
-    _people(out, scope, as_of, regions)
-    _organisations(out, scope, as_of, regions)
-    _jobs(out, scope, as_of, regions)
-    _events(out, scope, as_of, regions)
-    _campaigns_and_publications(out, scope, as_of)
+        parts = cached_parts(scope, as_of) if cached else project_parts(scope, as_of)
+    out = merge_parts(parts.values())
     _targets(out, scope)
     if scope.project is None and (scope.projects is None or len(scope.projects) > 1):
         _distinct_persons(out, scope, as_of)
@@ -265,34 +266,91 @@ def report(scope: Scope, as_of: dt.date | None = None) -> dict:
         for code in PERSON_CODES:
             out[code]["distinct_persons"] = out[code]["value"]
     for entry in out.values():
-        if "by" in entry:
-            entry["by"] = {kind: dict(sorted(parts.items())) for kind, parts in entry["by"].items()}
+        entry["by"] = {kind: dict(sorted(part.items())) for kind, part in entry["by"].items()}
     return {"scope": scope.code, "as_of": as_of.isoformat(), "indicators": out}
 
 
-def _add(part: dict, key, n: int) -> None:
-    if n:
-        part[key] = part.get(key, 0) + n
+def merge_parts(parts) -> dict[str, dict]:
+    """Every indicator with its name, value 0 and empty breakdowns, plus the sum of the parts."""
+    out: dict[str, dict] = {}
+    for code in CODES:
+        entry = out[code] = {"name": str(BY_CODE[code].name), "value": 0}
+        if KINDS[code] is PERSON_KINDS:
+            entry["refused"] = 0
+        if code == "SE12":
+            entry["reach"] = 0
+        entry["by"] = {kind: {} for kind in _kinds(code)}
+    for part in parts:
+        for code, counted in part.items():
+            entry = out[code]
+            entry["value"] += counted["value"]
+            for extra in ("refused", "reach"):
+                if extra in counted:
+                    entry[extra] += counted[extra]
+            by = entry["by"]
+            for kind, values in counted["by"].items():
+                into = by[kind]
+                for key, n in values.items():
+                    into[key] = into.get(key, 0) + n
+    return out
 
 
-def _place_breakdown(out, codes, rows, regions, *, sex=True):
-    """rows: (sex or None, county, area, {code: n}) -> value and by sex/region/county/area."""
-    for code in codes:
-        entry = out[code]
-        by = {"sex": {}, "region": {}, "county": {}, "area": {}} if sex else {"region": {}, "county": {}, "area": {}}
-        total = 0
-        for row_sex, county, area, counts in rows:
-            n = counts.get(code, 0)
-            if not n:
-                continue
-            total += n
-            if sex:
-                _add(by["sex"], row_sex, n)
-            _add(by["region"], regions.get(county, "unknown") if county else "unknown", n)
-            _add(by["county"], county or "unknown", n)
-            _add(by["area"], area or "unknown", n)
-        entry["value"] = total
-        entry["by"] = by
+class _Part(dict):
+    """One project's part: code -> {"value", "by", and "refused" or "reach" where they apply}."""
+
+    def entry(self, code: str) -> dict:
+        found = self.get(code)
+        if found is None:
+            found = self[code] = {"value": 0, "by": {kind: {} for kind in _kinds(code)}}
+        return found
+
+    def count(self, code: str, n: int, regions: dict, *, county, area=None, sex=None, kind=None) -> None:
+        """n records of `code` in this place (and of this sex or kind, for the codes broken down so)."""
+        if not n:
+            return
+        entry = self.entry(code)
+        entry["value"] += n
+        by = entry["by"]
+        keys = {"sex": sex, "kind": kind, "region": regions.get(county, "unknown") if county else "unknown",
+                "county": county or "unknown", "area": area or "unknown"}
+        for kind_name, part in by.items():
+            key = keys[kind_name]
+            part[key] = part.get(key, 0) + n
+
+
+class _Parts(dict):
+    def __missing__(self, project_id):
+        part = self[project_id] = _Part()
+        return part
+
+
+def scope_project_ids(scope: Scope) -> list[int]:
+    if scope.project is not None and scope.ids is None:
+        return [scope.project.pk]
+    qs = Project.objects.all()
+    if scope.project is not None:
+        qs = qs.filter(pk=scope.project.pk)
+    if scope.projects is not None:
+        qs = qs.filter(code__in=scope.projects)
+    if scope.ids is not None:
+        qs = qs.filter(pk__in=scope.ids)
+    return list(qs.order_by("pk").values_list("pk", flat=True))
+
+
+def project_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
+    """Each project of the scope -> its part of the report as of D: the values, breakdowns, refused
+    answers and reach that add up over projects (everything but targets and distinct persons).
+    Counted in the same grouped queries as one report, with the project as one more group."""
+    regions = dict(County.objects.values_list("code", "region_id"))
+    parts = _Parts()
+    for project_id in scope_project_ids(scope):
+        parts[project_id]  # noqa: B018 - a project without records has an empty part
+    _people(parts, scope, as_of, regions)
+    _organisations(parts, scope, as_of, regions)
+    _jobs(parts, scope, as_of, regions)
+    _events(parts, scope, as_of, regions)
+    _campaigns_and_publications(parts, scope, as_of)
+    return {pk: dict(part) for pk, part in parts.items()}
 
 
 def participant_conditions(scope: Scope, as_of: dt.date, *, correlated: bool = True) -> dict[str, Q]:
@@ -307,7 +365,10 @@ def _participants(scope: Scope):
     return scope.filter(Participation.objects.all()).annotate(age_key=_age_key())
 
 
-def _people(out, scope, as_of, regions):
+PLACE = ("project_id", "person__sex", "county_id", "area")
+
+
+def _people(parts, scope, as_of, regions):
     """The participant output and result indicators, their refused answers and breakdowns in one
     grouped pass; then SE01, SE02 and SE10, each a join with the set its activity records name."""
     conditions = {code: Q(entry_date__lte=as_of) & q if q else Q(entry_date__lte=as_of)
@@ -315,95 +376,78 @@ def _people(out, scope, as_of, regions):
     refused = {code: Q(entry_date__lte=as_of) & q for code, q in refused_conditions().items()}
     aggregates = {code: Count("pk", filter=q) for code, q in conditions.items()}
     aggregates |= {f"{code}__refused": Count("pk", filter=q) for code, q in refused.items()}
-    rows = _participants(scope).values("person__sex", "county_id", "area").annotate(**aggregates).order_by()
-    grouped = []
-    refused_totals = dict.fromkeys(refused, 0)
-    for row in rows:
-        grouped.append((row["person__sex"], row["county_id"], row["area"], row))
+    for row in _participants(scope).values(*PLACE).annotate(**aggregates).order_by():
+        part = parts[row["project_id"]]
+        place = {"sex": row["person__sex"], "county": row["county_id"], "area": row["area"]}
+        for code in conditions:
+            part.count(code, row[code], regions, **place)
         for code in refused:
-            refused_totals[code] += row[f"{code}__refused"]
-    _place_breakdown(out, conditions, grouped, regions)
-    for code in conditions:
-        out[code]["refused"] = refused_totals.get(code, 0)
+            if row[f"{code}__refused"]:
+                entry = part.entry(code)
+                entry["refused"] = entry.get("refused", 0) + row[f"{code}__refused"]
     for code, q in activity_conditions(as_of, scope).items():
-        rows = scope.filter(Participation.objects.filter(q)).values("person__sex", "county_id", "area").annotate(
-            n=Count("pk")).order_by()
-        _place_breakdown(out, [code], [(r["person__sex"], r["county_id"], r["area"], {code: r["n"]}) for r in rows],
-                         regions)
-        out[code]["refused"] = 0
+        rows = scope.filter(Participation.objects.filter(q)).values(*PLACE).annotate(n=Count("pk")).order_by()
+        for row in rows:
+            parts[row["project_id"]].count(code, row["n"], regions, sex=row["person__sex"], county=row["county_id"],
+                                           area=row["area"])
 
 
-def _organisations(out, scope, as_of, regions):
-    places = ("organisation__county_id", "organisation__area")
-    eeco19 = supported(scope).values(*places).annotate(n=Count("pk")).order_by()
-    se03 = ses_created(scope, as_of).values(*places).annotate(n=Count("pk")).order_by()
+def _organisations(parts, scope, as_of, regions):
+    places = ("project_id", "organisation__county_id", "organisation__area")
+    for code, qs in (("EECO19", supported(scope)), ("SE03", ses_created(scope, as_of))):
+        for project_id, county, area, n in qs.values(*places).annotate(n=Count("pk")).values_list(
+                *places, "n").order_by():
+            parts[project_id].count(code, n, regions, county=county, area=area)
     # SE07 from the supported partnerships in Python: an IN of thousands of ids plans badly
     se07_ids = set(insertion_enterprises(scope, as_of))
-    counts: dict[tuple, int] = {}
-    for pk, county, area in supported(scope).values_list("pk", *places):
-        if pk in se07_ids:
-            counts[(county, area)] = counts.get((county, area), 0) + 1
-    se07 = [{"organisation__county_id": c, "organisation__area": a, "n": n} for (c, a), n in counts.items()]
-    for code, rows in (("EECO19", eeco19), ("SE03", se03), ("SE07", se07)):
-        _place_breakdown(out, [code], [(None, r["organisation__county_id"], r["organisation__area"], {code: r["n"]})
-                                       for r in rows], regions, sex=False)
+    if se07_ids:
+        for pk, project_id, county, area in supported(scope).values_list("pk", *places):
+            if pk in se07_ids:
+                parts[project_id].count("SE07", 1, regions, county=county, area=area)
 
 
-def _jobs(out, scope, as_of, regions):
+def _jobs(parts, scope, as_of, regions):
     conditions = job_conditions(as_of)
     aggregates = {code: Count("pk", filter=q) if q else Count("pk") for code, q in conditions.items()}
-    rows = jobs_created(scope, as_of).values("employer__county_id", "employer__area").annotate(**aggregates).order_by()
-    _place_breakdown(out, conditions, [(None, r["employer__county_id"], r["employer__area"], r) for r in rows],
-                     regions, sex=False)
+    for row in jobs_created(scope, as_of).values("project_id", "employer__county_id", "employer__area").annotate(
+            **aggregates).order_by():
+        part = parts[row["project_id"]]
+        for code in conditions:
+            part.count(code, row[code], regions, county=row["employer__county_id"], area=row["employer__area"])
 
 
-def _event_breakdown(out, code, rows, regions):
-    """rows: (kind, county, n)."""
-    by = {"kind": {}, "region": {}, "county": {}}
-    total = 0
-    for kind, county, n in rows:
-        if not n:
-            continue
-        total += n
-        _add(by["kind"], kind, n)
-        _add(by["region"], regions.get(county, "unknown"), n)
-        _add(by["county"], county, n)
-    out[code]["value"] = total
-    out[code]["by"] = by
-
-
-def _events(out, scope, as_of, regions):
+def _events(parts, scope, as_of, regions):
     held = events_held(scope, as_of)
-    _event_breakdown(out, "SE08", [(r["kind"], r["county_id"], r["n"]) for r in held.values(
-        "kind", "county_id").annotate(n=Count("pk")).order_by()], regions)
+    for project_id, kind, county, n in held.values("project_id", "kind", "county_id").annotate(
+            n=Count("pk")).values_list("project_id", "kind", "county_id", "n").order_by():
+        parts[project_id].count("SE08", n, regions, kind=kind, county=county)
     # SE09: distinct places per project (siruta, or county and title), summed over projects
     places: dict[tuple, tuple] = {}
     for project_id, siruta, county, title in held.filter(kind=Event.Kind.CARAVAN_STOP).values_list(
             "project_id", "locality_id", "county_id", "title"):
         key = (project_id, siruta) if siruta else (project_id, county, title.strip().lower())
         places.setdefault(key, county)
-    _event_breakdown(out, "SE09", [("caravan_stop", county, 1) for county in places.values()], regions)
+    for key, county in places.items():
+        parts[key[0]].count("SE09", 1, regions, kind=Event.Kind.CARAVAN_STOP.value, county=county)
     # SE11: attendance rows, or the head count of an event without any
-    rows = held.annotate(rows=Count("attendance")).values_list("kind", "county_id", "rows", "participants")
-    _event_breakdown(out, "SE11", [(kind, county, n if n else (head or 0)) for kind, county, n, head in rows],
-                     regions)
+    for project_id, kind, county, n, head in held.annotate(rows=Count("attendance")).values_list(
+            "project_id", "kind", "county_id", "rows", "participants"):
+        parts[project_id].count("SE11", n if n else (head or 0), regions, kind=kind, county=county)
 
 
-def _campaigns_and_publications(out, scope, as_of):
-    campaigns = scope.filter(Campaign.objects.filter(start_date__lte=as_of)).values("channel").annotate(
-        n=Count("pk"), reach=Coalesce(Sum("reach"), 0)).order_by()
-    by = {}
-    reach = 0
-    for row in campaigns:
-        _add(by, row["channel"], row["n"])
-        reach += row["reach"]
-    out["SE12"].update(value=sum(by.values()), reach=reach, by={"channel": by})
-    publications = scope.filter(Publication.objects.filter(published_on__lte=as_of)).values("kind").annotate(
-        n=Count("pk")).order_by()
-    by = {}
-    for row in publications:
-        _add(by, row["kind"], row["n"])
-    out["SE13"].update(value=sum(by.values()), by={"kind": by})
+def _campaigns_and_publications(parts, scope, as_of):
+    for project_id, channel, n, reach in scope.filter(Campaign.objects.filter(start_date__lte=as_of)).values(
+            "project_id", "channel").annotate(n=Count("pk"), reach=Coalesce(Sum("reach"), 0)).values_list(
+            "project_id", "channel", "n", "reach").order_by():
+        entry = parts[project_id].entry("SE12")
+        entry["value"] += n
+        entry["reach"] = entry.get("reach", 0) + reach
+        entry["by"]["channel"][channel] = entry["by"]["channel"].get(channel, 0) + n
+    for project_id, kind, n in scope.filter(Publication.objects.filter(published_on__lte=as_of)).values(
+            "project_id", "kind").annotate(n=Count("pk")).values_list("project_id", "kind", "n").order_by():
+        entry = parts[project_id].entry("SE13")
+        entry["value"] += n
+        entry["by"]["kind"][kind] = entry["by"]["kind"].get(kind, 0) + n
 
 
 def _number(value: Decimal):
@@ -434,20 +478,35 @@ def _distinct_persons(out, scope, as_of):
     same normalised name and birth date), for every participant indicator.
 
     A person differs from a participation only when the person has several participations in the
-    scope, and few do: so the distinct count is the value less, for each such person, the
-    participations that count beyond their first. Only those people's rows are grouped."""
+    scope (or shares the key with another person record), and few do: so the distinct count is the
+    value less, for each such person, the participations that count beyond their first. The few
+    are found from two index-only groupings, and only their rows are grouped by key."""
     conditions = participant_conditions(scope, as_of)
-    shared = (scope.filter(Participation.objects.all()).values("person__person_key")
-              .annotate(n=Count("pk")).filter(n__gt=1).values("person__person_key"))
-    rows = _participants(scope).filter(person__person_key__in=shared).values("person__person_key").annotate(
-        **{f"c_{code}": Count("pk", filter=q) for code, q in conditions.items()},
-        **{f"m_{code}": Max(_flag(q)) for code, q in conditions.items()}).order_by()
-    extra = dict.fromkeys(conditions, 0)
-    for row in rows:
-        for code in conditions:
-            extra[code] += row[f"c_{code}"] - row[f"m_{code}"]
-    for code in conditions:
-        out[code]["distinct_persons"] = out[code]["value"] - extra[code]
+    several = (scope.filter(Participation.objects.all()).values("person_id").annotate(n=Count("pk"))
+               .filter(n__gt=1).values("person_id").order_by())
+    shared_keys = (Person.objects.values("person_key").annotate(n=Count("pk")).filter(n__gt=1)
+                   .values("person_key").order_by())
+    twins = Person.objects.filter(person_key__in=shared_keys).values("pk").order_by()
+    codes = list(conditions)
+    flags = {f"f_{i}": _flag(q) for i, q in enumerate(conditions.values())}
+    rows = _participants(scope).filter(person_id__in=several.union(twins)).annotate(**flags).values_list(
+        "person__person_key", *flags).order_by()
+    # each row's flags once, summed per key here: as many rows as people in several projects
+    counts: dict[str, list[int]] = {}
+    anyone: dict[str, list[int]] = {}
+    for key, *row in rows:
+        found = counts.get(key)
+        if found is None:
+            counts[key] = list(row)
+            anyone[key] = list(row)
+        else:
+            counts[key] = [a + b for a, b in zip(found, row, strict=True)]
+            anyone[key] = [a | b for a, b in zip(anyone[key], row, strict=True)]
+    extra = [0] * len(codes)
+    for key, total in counts.items():
+        extra = [e + t - a for e, t, a in zip(extra, total, anyone[key], strict=True)]
+    for code, n in zip(codes, extra, strict=True):
+        out[code]["distinct_persons"] = out[code]["value"] - n
 
 
 def _flag(q: Q):

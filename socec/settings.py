@@ -218,6 +218,13 @@ SOCEC_DEMO_PASSWORD = os.environ.get("SOCEC_DEMO_PASSWORD", "")
 # Workbook import (socec/workbook): the largest upload, the size checked and imported inside the
 # request (larger files go to the background worker), the most an upload may unpack to, and the
 # most rows an .xlsx sheet may have (larger data comes as a .zip of CSV).
+# The report of several projects adds up cached per-project parts, each counted again only when its
+# project's records change (socec/indicators/cache.py); 0 counts every report afresh.
+SOCEC_REPORT_CACHE = os.environ.get("SOCEC_REPORT_CACHE", "1") != "0"
+# Uploads kept under VAR_DIR/private and served through access-checked views only.
+SOCEC_EVIDENCE_MAX_BYTES = int(os.environ.get("SOCEC_EVIDENCE_MAX_BYTES", 10 * 1024**2))
+SOCEC_EVENT_PHOTO_MAX_BYTES = int(os.environ.get("SOCEC_EVENT_PHOTO_MAX_BYTES", 10 * 1024**2))
+SOCEC_PUBLICATION_MAX_BYTES = int(os.environ.get("SOCEC_PUBLICATION_MAX_BYTES", 50 * 1024**2))
 SOCEC_IMPORT_MAX_BYTES = int(os.environ.get("SOCEC_IMPORT_MAX_BYTES", 200 * 1024**2))
 SOCEC_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("SOCEC_IMPORT_INLINE_MAX_BYTES", 2 * 1024**2))
 SOCEC_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("SOCEC_IMPORT_MAX_UNCOMPRESSED", 4 * 1024**3))

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from socec.core.admin import ReadOnlyAdmin
 
-from .models import Organisation
+from .models import Organisation, SupportGrant
 
 
 @admin.register(Organisation)
@@ -10,3 +10,10 @@ class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["code", "name", "legal_form", "county", "is_ses", "public"]
     list_filter = ["legal_form", "is_ses", "public", "county__region"]
     search_fields = ["code", "name", "cui"]
+
+
+@admin.register(SupportGrant)
+class SupportGrantAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "project", "granted_on", "amount", "de_minimis"]
+    list_filter = ["de_minimis", "project"]
+    search_fields = ["organisation__code", "organisation__name"]

@@ -1,6 +1,8 @@
 """The registry of organisations: partners, public bodies and social economy structures."""
 
-from django.core.validators import RegexValidator
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +41,11 @@ class Organisation(models.Model):
     county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="organisations",
                                verbose_name=_("county"))
     area = models.CharField(_("area"), max_length=5, choices=Area.choices, blank=True)
+    business_plan_on = models.DateField(_("business plan date"), null=True, blank=True,
+                                        help_text=_("When the business plan was approved."))
     founded_on = models.DateField(_("founded on"), null=True, blank=True)
+    registered_on = models.DateField(_("registration date"), null=True, blank=True,
+                                     help_text=_("Registration with the trade register or the court, with the CUI."))
     caen = models.CharField(_("CAEN code (main activity)"), max_length=4, blank=True, validators=[validate_caen])
     caen_section = models.CharField(_("CAEN section"), max_length=1, blank=True, editable=False)
     is_ses = models.BooleanField(_("social economy structure"), default=False)
@@ -108,3 +114,31 @@ class Product(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SupportGrant(models.Model):
+    """Support a project gave an organisation (a start-up grant, equipment...), in lei."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="grants",
+                                     verbose_name=_("organisation"))
+    project = models.ForeignKey("programmes.Project", on_delete=models.PROTECT, related_name="grants",
+                                verbose_name=_("project"))
+    granted_on = models.DateField(_("date granted"))
+    amount = models.DecimalField(_("amount (lei)"), max_digits=12, decimal_places=2,
+                                 validators=[MinValueValidator(Decimal("0.01"))])
+    de_minimis = models.BooleanField(_("de minimis aid"), default=False,
+                                     help_text=_("State aid under the de minimis rule."))
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "granted_on", "pk"]
+        verbose_name = _("support grant")
+        verbose_name_plural = _("support grants")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="grant_amount_positive",
+                                   violation_error_message=_("The amount must be more than zero.")),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} {self.granted_on} {self.amount}"

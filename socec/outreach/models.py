@@ -10,6 +10,8 @@ from socec.people.models import Participation
 from socec.places.models import Area, County, Locality
 from socec.programmes.models import Project
 
+from .files import validate_photo_file, validate_publication_file
+
 
 class EventKind(models.TextChoices):
     CONFERENCE = "conference", _("conference")
@@ -39,6 +41,9 @@ class Event(models.Model):
                                                help_text=_("Used when no attendance is recorded."))
     theme = models.CharField(_("theme"), max_length=500, blank=True)
     conclusions = models.TextField(_("conclusions"), blank=True)
+    route_order = models.PositiveSmallIntegerField(
+        _("order on the route"), null=True, blank=True,
+        help_text=_("Caravan stops: the order among stops of the same day (1, 2, 3...)."))
 
     class Meta:
         ordering = ["project", "date", "code"]
@@ -78,6 +83,26 @@ class EventAttendance(models.Model):
 
     def __str__(self):
         return f"{self.event_id}: {self.participation_id or self.organisation_id}"
+
+
+class EventPhoto(models.Model):
+    """A photo of an event: JPEG or PNG (checked by content), kept in private storage and served
+    only through an access-checked view. The caption is the image's text alternative."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("event"))
+    file = models.FileField(_("photo"), upload_to="events/%Y/%m/", max_length=200,
+                            validators=[validate_photo_file])
+    caption = models.CharField(_("caption"), max_length=300,
+                               help_text=_("What the photo shows; read aloud to people who cannot see it."))
+    created_at = models.DateTimeField(_("added on"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+        verbose_name = _("event photo")
+        verbose_name_plural = _("event photos")
+
+    def __str__(self):
+        return self.caption[:80]
 
 
 class Campaign(models.Model):
@@ -132,7 +157,8 @@ class Publication(models.Model):
     title = models.CharField(_("title"), max_length=300)
     published_on = models.DateField(_("published on"), null=True, blank=True)
     url = models.URLField(_("address (URL)"), blank=True)
-    file = models.FileField(_("file"), upload_to="publications/", blank=True)
+    file = models.FileField(_("file"), upload_to="publications/", blank=True, max_length=200,
+                            validators=[validate_publication_file])
 
     class Meta:
         ordering = ["project", "published_on", "code"]

@@ -220,3 +220,20 @@ class EvidenceDocument(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class NameDigest(models.Model):
+    """A blind index of names: the keyed hash (HMAC, SOCEC_PSEUDONYM_KEY) of each normalised word of a
+    person's first and last names, so that a search by name finds people through an index instead of
+    decrypting every identity. The words themselves are never stored; erasing the identity erases these."""
+
+    identity = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="name_digests")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("name search key")
+        verbose_name_plural = _("name search keys")
+        constraints = [models.UniqueConstraint(fields=["digest", "identity"], name="namedigest_unique")]
+
+    def __str__(self):
+        return f"#{self.identity_id}"

@@ -1,7 +1,10 @@
 """Writes about people. Each checks permission, validates, runs in one transaction and audits."""
 
+import calendar
 import datetime as dt
+import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -9,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from socec.audit.models import AuditEntry
 from socec.audit.services import audit_record, diff, masked, snapshot
-from socec.core import crypto
+from socec.core import crypto, uploads
 from socec.core.validators import parse_cnp
 from socec.orgs.models import Organisation
 from socec.places.models import County, Locality
@@ -18,7 +21,16 @@ from socec.programmes.models import Partnership, Project
 from socec.programmes.roles import Cap
 
 from .access import participation_access
-from .models import Identity, Participation, Person, VulnerableCategory
+from .models import (
+    EvidenceDocument,
+    ExitStatus,
+    Identity,
+    NameDigest,
+    Participation,
+    Person,
+    Status6m,
+    VulnerableCategory,
+)
 
 IDENTITY_FIELDS = ("first_name", "last_name", "cnp", "phone", "email", "address")
 FACT_FIELDS = (
@@ -143,6 +155,7 @@ def participant_register(*, project: Project, data: dict, by, organisation=None)
         identity.cnp_digest = crypto.cnp_key(identity.cnp) if identity.cnp else None
         identity.full_clean(exclude=["person"])
         identity.save()
+        index_names(identity)
 
         participation = Participation(project=project, person=person, organisation=organisation,
                                       **{f: data[f] for f in FACT_FIELDS if f in data and data[f] is not None})
@@ -200,6 +213,8 @@ def participant_update(*, participation: Participation, data: dict, by) -> Parti
             identity.cnp_digest = new_digest
             identity.full_clean(exclude=["person"])
             identity.save()
+            if "first_name" in data or "last_name" in data:
+                index_names(identity)
         if identity is not None and identity.cnp:
             person.person_key = crypto.cnp_key(identity.cnp)
         elif identity is not None:
@@ -272,3 +287,214 @@ def mask_identity(identity: Identity | None) -> dict:
 
 def age_on(birth_date: dt.date, on: dt.date) -> int:
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+# --- search by name: a blind index --------------------------------------------------------------------
+# Names are encrypted, so a search cannot look inside them. Each normalised word of the first and last
+# names is stored as its keyed hash (NameDigest); a search hashes the words typed and finds the people
+# holding all of them through an index, at any number of participants. Whole words only: "ion" finds
+# "Ion Popescu", not "Ionela".
+
+
+def name_words(text: str) -> list[str]:
+    """'Ana-Maria  POPESCU' -> ['ana', 'maria', 'popescu']: lower case, no diacritics, no punctuation."""
+    plain = crypto.normalise_name(text or "")
+    cleaned = "".join(c if c.isalnum() else " " for c in plain)
+    return list(dict.fromkeys(cleaned.split()))
+
+
+def name_digest(word: str) -> str:
+    return crypto.keyed_hash("name-word", word)
+
+
+def name_digests_for(first_name: str, last_name: str) -> list[str]:
+    """The digests to store for a person (for bulk writers, such as an import, that bypass the services)."""
+    return [name_digest(w) for w in name_words(f"{first_name} {last_name}")]
+
+
+def index_names(identity: Identity) -> None:
+    """(Re)writes the name search keys of one identity. Part of the caller's transaction."""
+    NameDigest.objects.filter(identity=identity).delete()
+    NameDigest.objects.bulk_create([NameDigest(identity=identity, digest=d)
+                                    for d in name_digests_for(identity.first_name, identity.last_name)])
+
+
+def index_missing_names(*, batch: int = 2000) -> int:
+    """Writes the search keys of the identities that have none (rows written by bulk imports); returns how
+    many identities were indexed. Safe to run again."""
+    done = 0
+    while True:
+        ids = list(Identity.objects.filter(name_digests__isnull=True).values_list("pk", flat=True)[:batch])
+        if not ids:
+            return done
+        with transaction.atomic():
+            rows = []
+            for identity in Identity.objects.filter(pk__in=ids):
+                rows += [NameDigest(identity_id=identity.pk, digest=d)
+                         for d in name_digests_for(identity.first_name, identity.last_name)]
+            NameDigest.objects.bulk_create(rows, ignore_conflicts=True)
+        done += len(ids)
+        if len(ids) < batch:
+            return done
+
+
+# --- exit, follow-up and consent --------------------------------------------------------------------------
+
+
+def _visible_change(by, participation: Participation) -> None:
+    require(by, participation.project, Cap.CHANGE_PEOPLE)
+    if by is not None and participation_access(by, participation) is None:
+        raise PermissionDenied(_("You cannot change a participant registered by another organisation."))
+
+
+def participant_exit(*, participation: Participation, by, exit_date: dt.date, exit_status: str,
+                     qualification_gained: bool | None, today: dt.date | None = None) -> Participation:
+    """Records that a person left the operation, with what EECR01-04 count: the situation on leaving and
+    whether a qualification was gained."""
+    _visible_change(by, participation)
+    today = today or timezone.localdate()
+    errors = {}
+    if exit_date is None:
+        errors["exit_date"] = _("Give the date the person left.")
+    elif exit_date < participation.entry_date:
+        errors["exit_date"] = _("The exit date is before the entry date (%(date)s).") % {
+            "date": participation.entry_date.isoformat()}
+    elif exit_date > today:
+        errors["exit_date"] = _("The exit date cannot be in the future.")
+    if not exit_status:
+        errors["exit_status"] = _("Say what the person's situation was on leaving (or 'unknown').")
+    elif exit_status not in ExitStatus.values:
+        errors["exit_status"] = _("Choose one of the situations listed.")
+    if qualification_gained is None:
+        errors["qualification_gained"] = _("Say whether the person gained a qualification.")
+    if participation.status_6m and exit_date and exit_date != participation.exit_date \
+            and add_months(exit_date, 6) > today:
+        errors["exit_date"] = _("A six-month follow-up is recorded: the exit date must be at least six months "
+                                "ago.")
+    if errors:
+        raise ValidationError(errors)
+    return participant_update(participation=participation, by=by, data={
+        "exit_date": exit_date, "exit_status": exit_status, "qualification_gained": qualification_gained})
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """As the indicators count (indicators.md): the same day `months` later, or that month's last day."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def follow_up_due_on(participation: Participation) -> dt.date | None:
+    """The first day the six-month follow-up may be recorded (exit date plus six calendar months)."""
+    return add_months(participation.exit_date, 6) if participation.exit_date else None
+
+
+def participant_follow_up(*, participation: Participation, by, status_6m: str, improved_6m: bool | None,
+                          today: dt.date | None = None) -> Participation:
+    """Records the person's situation six months after leaving (EECR05, EECR06)."""
+    _visible_change(by, participation)
+    today = today or timezone.localdate()
+    errors = {}
+    due = follow_up_due_on(participation)
+    if due is None:
+        raise ValidationError(_("Record the exit first: the follow-up comes six months after leaving."))
+    if due > today:
+        raise ValidationError(_("The six-month follow-up can be recorded from %(date)s (six months after the "
+                                "exit).") % {"date": due.isoformat()})
+    if not status_6m:
+        errors["status_6m"] = _("Say what the person's situation is six months after leaving (or 'unknown').")
+    elif status_6m not in Status6m.values:
+        errors["status_6m"] = _("Choose one of the situations listed.")
+    if improved_6m is None:
+        errors["improved_6m"] = _("Say whether the person's situation on the labour market improved.")
+    if errors:
+        raise ValidationError(errors)
+    return participant_update(participation=participation, by=by, data={
+        "status_6m": status_6m, "improved_6m": improved_6m})
+
+
+def participant_consent(*, participation: Participation, by, consent_on: dt.date,
+                        today: dt.date | None = None) -> Participation:
+    """Records the date the person was informed and gave consent."""
+    _visible_change(by, participation)
+    today = today or timezone.localdate()
+    if consent_on is None:
+        raise ValidationError({"consent_on": _("Give the date of the consent.")})
+    if consent_on > today:
+        raise ValidationError({"consent_on": _("The consent date cannot be in the future.")})
+    return participant_update(participation=participation, by=by, data={"consent_on": consent_on})
+
+
+# --- evidence documents -------------------------------------------------------------------------------------
+
+MB = 1024 * 1024
+EVIDENCE_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
+
+
+def evidence_max_bytes() -> int:
+    return int(getattr(settings, "SOCEC_EVIDENCE_MAX_BYTES", 10 * MB))
+
+
+def evidence_kind(file) -> str:
+    """'pdf', 'jpg' or 'png', judged by the file's first bytes (never its name), within the size limit."""
+    size = uploads.size_of(file)
+    if size > evidence_max_bytes():
+        raise ValidationError({"file": _("The file is larger than %(mb)s MB.") % {"mb": evidence_max_bytes() // MB}})
+    if size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    kind = uploads.sniff(file, (uploads.PDF, uploads.JPEG, uploads.PNG))
+    if kind is None:
+        raise ValidationError({"file": _("The file must be a PDF, JPEG or PNG (its content says otherwise).")})
+    return kind.extension
+
+
+def evidence_add(*, participation: Participation, by, file, category: VulnerableCategory | None = None,
+                 description: str = "") -> EvidenceDocument:
+    """Stores a proof document (in private storage, under a random name) for a participant."""
+    _visible_change(by, participation)
+    if file is None:
+        raise ValidationError({"file": _("Choose a file.")})
+    kind = evidence_kind(file)
+    original = (getattr(file, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:255] or f"document.{kind}"
+    document = EvidenceDocument(participation=participation, category=category,
+                                description=(description or "").strip(), original_name=original,
+                                content_type=EVIDENCE_TYPES[kind], size=file.size,
+                                uploaded_by=by if (by is not None and by.pk) else None)
+    document.file.save(f"{uuid.uuid4().hex}.{kind}", file, save=False)
+    stored = document.file.name
+    try:
+        with transaction.atomic():
+            document.full_clean()
+            document.save()
+            audit_record(by=by, action=AuditEntry.Action.CREATE, obj=document, project=participation.project,
+                         changes={"file": [None, original], "participant": [None, participation.person_ref]},
+                         object_repr=f"{participation.person_ref}: {original}")
+    except Exception:
+        document.file.storage.delete(stored)
+        raise
+    return document
+
+
+def evidence_delete(*, document: EvidenceDocument, by) -> None:
+    participation = document.participation
+    _visible_change(by, participation)
+    storage, name = document.file.storage, document.file.name
+    with transaction.atomic():
+        pk = document.pk
+        document.delete()
+        document.pk = pk
+        audit_record(by=by, action=AuditEntry.Action.DELETE, obj=document, project=participation.project,
+                     changes={"file": [document.original_name, None]},
+                     object_repr=f"{participation.person_ref}: {document.original_name}")
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def evidence_downloaded(*, document: EvidenceDocument, by) -> None:
+    """Logs that someone opened a proof document (personal data): called by the download view."""
+    participation = document.participation
+    if by is not None and participation_access(by, participation) is None:
+        raise PermissionDenied(_("You may not see this person."))
+    audit_record(by=by, action=AuditEntry.Action.VIEW_IDENTIFIERS, obj=document, project=participation.project,
+                 reason=_("Downloaded the evidence document %(name)s of %(ref)s") % {
+                     "name": document.original_name, "ref": participation.person_ref},
+                 object_repr=f"{participation.person_ref}: {document.original_name}")

@@ -15,6 +15,10 @@ urlpatterns = [
     path("password-reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("p/<str:code>/", views.project, name="project"),
     path("p/<str:code>/audit/", views.audit, name="audit"),
+    path("", include("socec.staff.participants.urls")),
+    path("", include("socec.staff.training.urls")),
+    path("", include("socec.staff.enterprises.urls")),
+    path("", include("socec.staff.outreach.urls")),
     path("", include("socec.workbook.urls")),
     path("", include("socec.indicators.urls")),
 ]

@@ -65,6 +65,7 @@ def project(request, code):
         "role": selectors.role_label(access),
         "can_view_audit": access.can(Cap.VIEW_AUDIT),
         "can_view_reports": access.can(Cap.VIEW_REPORTS),
+        "can_change_people": access.can(Cap.CHANGE_PEOPLE),
         "partnerships": project_partnerships(project),
         "regions": project.regions.all(),
         "targets": targets,

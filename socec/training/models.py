@@ -120,3 +120,55 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.session} {self.participation.person_ref} {'+' if self.present else '-'}"
+
+
+class CounsellingSession(models.Model):
+    """One counselling or mentoring meeting with one person (apart from courses with sessions)."""
+
+    class Kind(models.TextChoices):
+        COUNSELLING = "counselling", _("counselling")
+        MENTORING = "mentoring", _("mentoring")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="counselling_sessions",
+                                verbose_name=_("project"))
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="counselling_sessions",
+                                      verbose_name=_("participant"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True,
+                                validators=[MinValueValidator(0), MaxValueValidator(24)])
+    counsellor = models.CharField(_("counsellor or mentor"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project", "-date", "-id"]
+        verbose_name = _("counselling or mentoring session")
+        verbose_name_plural = _("counselling and mentoring sessions")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=["counselling", "mentoring"]),
+                                   name="counselling_kind_valid"),
+            models.CheckConstraint(condition=Q(hours__isnull=True) | (Q(hours__gte=0) & Q(hours__lte=24)),
+                                   name="counselling_hours_range"),
+        ]
+        indexes = [models.Index(fields=["project", "date"]), models.Index(fields=["participation", "date"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class CertificateSeries(models.Model):
+    """The last certificate number given in a project: numbers are sequential per project."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True,
+                                   related_name="certificate_series", verbose_name=_("project"))
+    last_number = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate series")
+        verbose_name_plural = _("certificate series")
+
+    def __str__(self):
+        return f"{self.project_id}: {self.last_number}"

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from socec.audit.models import AuditEntry
 from socec.audit.services import audit_record, snapshot
+from socec.indicators import versions
 from socec.orgs.models import Organisation
 from socec.places.models import County, Locality
 from socec.programmes.access import project_access
@@ -292,7 +293,7 @@ class Importer:
     def run(self, dry_run: bool):
         self.check_structure()
         try:
-            with bulk.tuned_connection(), transaction.atomic(), bulk.bulk_load() as load:
+            with bulk.tuned_connection(), transaction.atomic(), versions.deferred(), bulk.bulk_load() as load:
                 self._run_sheets()
                 if not self.report.errors:
                     self.report.summary = self.summary
@@ -303,6 +304,8 @@ class Importer:
                                            if s.name in self.summary}
                     if not dry_run:
                         self._audit_import()
+                        # rows written in bulk send no signals: their projects' reports change
+                        versions.touch(versions.projects_sharing(self.project.pk))
                 if self.report.errors or dry_run:
                     load.discard()
                     transaction.set_rollback(True)

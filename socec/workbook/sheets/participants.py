@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from socec.core import crypto
 from socec.core.validators import parse_cnp
-from socec.people.models import Identity, Participation, Person
-from socec.people.services import participant_update
+from socec.people.models import Identity, NameDigest, Participation, Person
+from socec.people.services import index_names, name_digests_for, participant_update
 from socec.programmes.models import Partnership
 from socec.programmes.roles import Cap
 from socec.training.models import Attendance, CourseSession, Enrolment
@@ -230,6 +230,7 @@ class _ParticipantWriter:
             "consent_on", "created_at", "updated_at"])
         through = Participation.vulnerable.through
         self.links = bulk.Inserter(through, ["participation", "vulnerablecategory"])
+        self.names = bulk.Inserter(NameDigest, ["identity", "digest"])  # the blind index of names: search
         self.audit = BulkAudit(imp, "people.participation")
         self.day = bulk.date_value()
         self.identities_before = Identity.objects.exists()  # else no CNP can be known already
@@ -277,7 +278,7 @@ class _ParticipantWriter:
         now = bulk.now_value()
         day = self.day
         enc = crypto.encrypt
-        person_rows, identity_rows, part_rows, link_rows = [], [], [], []
+        person_rows, identity_rows, part_rows, link_rows, name_rows = [], [], [], [], []
         code = project.code
         for (row, extra), pk in zip(ready, pids, strict=True):
             v = row.values
@@ -290,6 +291,7 @@ class _ParticipantWriter:
                     person_id, enc(v["first_name"]), enc(v["last_name"]), enc(cnp) if cnp else "",
                     extra.get("digest"), _enc(enc, v.get("phone")), _enc(enc, v.get("email")),
                     _enc(enc, v.get("address")), now))
+                name_rows += [(person_id, d) for d in name_digests_for(v["first_name"], v["last_name"])]
             else:
                 person_id = extra["person_id"]
                 _refresh_identity(person_id, v)
@@ -311,6 +313,7 @@ class _ParticipantWriter:
         self.identities.insert(identity_rows)
         self.participations.insert(part_rows)
         self.links.insert(link_rows)
+        self.names.insert(name_rows)
         self.audit.flush()
 
 
@@ -361,6 +364,7 @@ def _refresh_identity(person_id: int, v: dict):
         if v.get(col):
             setattr(identity, col, v[col])
     identity.save()
+    index_names(identity)
 
 
 # --- enrolments -----------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "socec.indicators",
     "socec.workbook",
     "socec.staff",
+    "socec.outbox",
+    "socec.market",
     "socec.portal",
     "socec.demo",
 ]

@@ -4,6 +4,7 @@ from django.views.i18n import JavaScriptCatalog, set_language
 
 urlpatterns = [
     path("", include("socec.portal.urls")),
+    path("requests/", include("socec.market.urls")),
     path("staff/", include("socec.staff.urls")),
     path("api/v1/", include("socec.indicators.api_urls")),
     path("admin/", admin.site.urls),

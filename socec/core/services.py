@@ -33,6 +33,11 @@ def save_and_audit(obj, *, by, project=None, values: dict | None = None):
 
 def audited_delete(obj, *, by, project, capability: str) -> None:
     require(by, project, capability)
+    delete_and_audit(obj, by=by, project=project)
+
+
+def delete_and_audit(obj, *, by, project=None) -> None:
+    """The delete itself, for callers that checked permission their own way."""
     with transaction.atomic():
         changes = diff(snapshot(obj), {})
         pk = obj.pk

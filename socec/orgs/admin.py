@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from socec.core.admin import ReadOnlyAdmin
 
-from .models import Organisation, SupportGrant
+from .models import Organisation, OrganisationMember, SupportGrant
 
 
 @admin.register(Organisation)
@@ -17,3 +17,9 @@ class SupportGrantAdmin(ReadOnlyAdmin):
     list_display = ["organisation", "project", "granted_on", "amount", "de_minimis"]
     list_filter = ["de_minimis", "project"]
     search_fields = ["organisation__code", "organisation__name"]
+
+
+@admin.register(OrganisationMember)
+class OrganisationMemberAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "user", "created_at"]
+    search_fields = ["organisation__code", "organisation__name", "user__username"]

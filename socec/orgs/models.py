@@ -2,11 +2,13 @@
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from socec.core.crypto import normalise_name
 from socec.core.validators import caen_section, normalise_caen, normalise_cui, validate_caen, validate_cui
 from socec.places.models import Area, County, Locality
 
@@ -60,6 +62,9 @@ class Organisation(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # What the public directory searches: name, description, place, CAEN and products, in lower case
+    # without diacritics ("Calarasi" finds "Călărași"); kept by save() and by product_save().
+    search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -80,7 +85,20 @@ class Organisation(models.Model):
 
     def save(self, *args, **kwargs):
         self.caen_section = caen_section(self.caen) if self.caen else ""
+        self.search_text = self.build_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "caen_section", "search_text"}
         super().save(*args, **kwargs)
+
+    def build_search_text(self) -> str:
+        parts = [self.name, self.code, self.description, self.caen]
+        if self.locality_id:
+            parts.append(self.locality.name)
+        if self.county_id:
+            parts.append(self.county.name)
+        if self.pk:
+            parts.extend(self.products.values_list("name", flat=True))
+        return normalise_name(" ".join(p for p in parts if p))
 
     def clean(self):
         self.cui = normalise_cui(self.cui) if self.cui else ""
@@ -142,3 +160,21 @@ class SupportGrant(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.granted_on} {self.amount}"
+
+
+class OrganisationMember(models.Model):
+    """A user who speaks for an organisation: edits its public profile and answers requests to it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="organisation_memberships", verbose_name=_("user"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members",
+                                     verbose_name=_("organisation"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation member")
+        verbose_name_plural = _("organisation members")
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"], name="org_member_unique")]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation}"

@@ -4,12 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from socec.core.services import audited_delete, audited_save, save_and_audit
+from socec.core.services import audited_delete, audited_save, delete_and_audit, save_and_audit
 from socec.core.validators import normalise_cui
 from socec.programmes.access import require
 from socec.programmes.roles import Cap, Role
 
-from .models import Organisation, Product, SupportGrant
+from .models import Organisation, OrganisationMember, Product, SupportGrant
 
 
 def can_change_organisation(by, organisation: Organisation | None, project=None) -> bool:
@@ -26,6 +26,8 @@ def can_change_organisation(by, organisation: Organisation | None, project=None)
             return True
     if organisation is None or organisation.pk is None:
         return False
+    if OrganisationMember.objects.filter(user=by, organisation=organisation).exists():
+        return True
     return Membership.objects.filter(user=by, role=Role.MANAGER).filter(
         organisation=organisation).exists() or Membership.objects.filter(
         user=by, role=Role.MANAGER, project__partnerships__organisation=organisation).exists()
@@ -37,10 +39,26 @@ def organisation_save(*, organisation: Organisation, by, project=None, **values)
     return save_and_audit(organisation, by=by, project=project, values=values)
 
 
+@transaction.atomic
 def product_save(*, product: Product, by, **values) -> Product:
     if not can_change_organisation(by, product.organisation):
         raise PermissionDenied(_("You may not change this organisation."))
-    return save_and_audit(product, by=by, values=values)
+    product = save_and_audit(product, by=by, values=values)
+    _refresh_search_text(product.organisation)
+    return product
+
+
+@transaction.atomic
+def product_delete(*, product: Product, by) -> None:
+    if not can_change_organisation(by, product.organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    organisation = product.organisation
+    delete_and_audit(product, by=by)
+    _refresh_search_text(organisation)
+
+
+def _refresh_search_text(organisation: Organisation) -> None:
+    Organisation.objects.filter(pk=organisation.pk).update(search_text=organisation.build_search_text())
 
 
 # --- social economy structures supported by a project --------------------------------------------
@@ -127,3 +145,12 @@ def grant_save(*, grant: SupportGrant, by, **values) -> SupportGrant:
 
 def grant_delete(*, grant: SupportGrant, by) -> None:
     audited_delete(grant, by=by, project=grant.project, capability=Cap.MANAGE_PROJECT)
+
+
+@transaction.atomic
+def organisation_member_add(*, organisation: Organisation, user, by) -> OrganisationMember:
+    """Lets `user` speak for `organisation` (public profile, answers to requests)."""
+    if not can_change_organisation(by, organisation):
+        raise PermissionDenied(_("You may not change this organisation."))
+    member = OrganisationMember.objects.filter(organisation=organisation, user=user).first()
+    return member or save_and_audit(OrganisationMember(organisation=organisation, user=user), by=by)

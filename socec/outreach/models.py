@@ -44,6 +44,9 @@ class Event(models.Model):
     route_order = models.PositiveSmallIntegerField(
         _("order on the route"), null=True, blank=True,
         help_text=_("Caravan stops: the order among stops of the same day (1, 2, 3...)."))
+    public = models.BooleanField(
+        _("shown on the public portal"), default=True,
+        help_text=_("Title, date, place, theme, head count and conclusions; never attendance lists or photos."))
 
     class Meta:
         ordering = ["project", "date", "code"]
@@ -159,6 +162,8 @@ class Publication(models.Model):
     url = models.URLField(_("address (URL)"), blank=True)
     file = models.FileField(_("file"), upload_to="publications/", blank=True, max_length=200,
                             validators=[validate_publication_file])
+    public = models.BooleanField(_("shown on the public portal"), default=True,
+                                 help_text=_("In the public library, with its file."))
 
     class Meta:
         ordering = ["project", "published_on", "code"]

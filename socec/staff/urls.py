@@ -7,6 +7,8 @@ app_name = "staff"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
+    # The organisations a user speaks for: public profile, products, requests from buyers and mentors.
+    path("organisations/", include("socec.staff.organisation.urls")),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -107,7 +107,9 @@ def organisations(imp: Importer):
 
 
 def _caen_section(org: Organisation):
+    """What Organisation.save() derives, for the rows created in bulk (save() is not called)."""
     org.caen_section = caen_section(org.caen) if org.caen else ""
+    org.search_text = org.build_search_text()
 
 
 _TEXTUAL_ORG = {"name", "website", "description", "attestation_no", "social_mark_no", "contact_email",

@@ -23,7 +23,7 @@ from socec.training.models import Enrolment
 from socec.training.services import enrolment_save
 from socec.workbook.importer import import_workbook
 from tests.test_indicators import D, build_h1, register
-from tests.workbooks import base_sheets, make_zip
+from tests.workbooks import base_sheets, make_cnp, make_zip
 
 pytestmark = pytest.mark.django_db
 
@@ -153,3 +153,41 @@ def test_the_cache_can_be_switched_off(h1, counted, settings):
     settings.SOCEC_REPORT_CACHE = False
     same_as_fresh()
     assert ReportPart.objects.count() == 0
+
+
+@pytest.mark.parametrize("same", ["by CNP: the same person", "by name and birth date: a second person record"])
+def test_a_person_joining_a_third_project_is_counted_once_without_counting_everything_again(h1, counted, same):
+    project, p = h1
+    cnp = make_cnp("M", dt.date(1980, 5, 5), serial=77) if same.startswith("by CNP") else ""
+    register(project, "P9", "M", dt.date(1980, 5, 5), cnp=cnp)  # in H1 only
+    first = same_as_fresh()
+    counted()
+    third = project_save(project=Project(code="H3"), by=None, title="Proiect H trei", start_date=D.replace(year=2024),
+                         end_date=D.replace(year=2026), lead_organisation=project.lead_organisation)
+    register(third, "P9", "M", dt.date(1980, 5, 5), cnp=cnp)  # H1's part must learn that P9 is shared
+    after = same_as_fresh()
+    assert project.pk in counted()
+    entries = after["indicators"]["EECO01"]
+    assert entries["value"] == first["indicators"]["EECO01"]["value"] + 1
+    assert entries["distinct_persons"] == first["indicators"]["EECO01"]["distinct_persons"]
+
+
+def test_the_shared_persons_are_the_same_found_either_way(h1, monkeypatch):
+    project, p = h1
+    other = Project.objects.get(code="H2")
+    scope = Scope(ids=(project.pk, other.pk))
+    monkeypatch.setattr(engine, "SHARED_BY_GROUPING", 0)
+    grouped = engine.project_parts(scope, D)
+    monkeypatch.setattr(engine, "SHARED_BY_GROUPING", 100)
+    looked_up = engine.project_parts(scope, D)
+    assert grouped == looked_up
+    shared = grouped[project.pk][engine.SHARED]
+    assert len(shared) == 1 and shared.keys() == grouped[other.pk][engine.SHARED].keys()  # P1 = Q1
+
+
+def test_a_part_stored_by_another_engine_is_counted_again(h1, counted, monkeypatch):
+    same_as_fresh()
+    counted()
+    monkeypatch.setattr(cache, "LAYOUT", "an older engine")
+    same_as_fresh()
+    assert len(counted()) == 2

@@ -18,10 +18,15 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from .engine import Scope, project_parts, scope_project_ids
+from .definitions import CODES
+from .engine import Scope, participant_codes, project_parts, scope_project_ids
 from .models import ReportPart, ReportVersion
 
 KEEP_DAYS = 30  # parts not recomputed for this long are dropped (an old date asked for once)
+# What a part holds and how (the indicator codes and their order in the shared-person masks): a part
+# stored by another version of the engine is counted again, never misread.
+LAYOUT_KEY = "_layout"
+LAYOUT = "2:" + ",".join(CODES) + ":" + ",".join(participant_codes())
 
 
 def cached_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
@@ -34,7 +39,7 @@ def cached_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
     if scope.projects is not None or scope.ids is not None:
         stored = stored.filter(project_id__in=ids)
     parts = {pk: data for pk, version, data in stored.values_list("project_id", "version", "data").iterator(
-        chunk_size=1000) if pk in wanted and version == versions.get(pk, 0)}
+        chunk_size=1000) if pk in wanted and version == versions.get(pk, 0) and data.pop(LAYOUT_KEY, None) == LAYOUT}
     stale = [pk for pk in ids if pk not in parts]
     if stale:
         fresh = project_parts(scope if len(stale) == len(ids) else Scope(ids=tuple(stale)), as_of)
@@ -44,7 +49,7 @@ def cached_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
 
 
 def _store(parts: dict[int, dict], as_of: dt.date, versions: dict[int, int]) -> None:
-    rows = [ReportPart(project_id=pk, as_of=as_of, version=versions.get(pk, 0), data=data)
+    rows = [ReportPart(project_id=pk, as_of=as_of, version=versions.get(pk, 0), data={**data, LAYOUT_KEY: LAYOUT})
             for pk, data in parts.items()]
     try:
         with transaction.atomic():

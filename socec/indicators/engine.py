@@ -250,7 +250,8 @@ def report(scope: Scope, as_of: dt.date | None = None, *, cached: bool = True) -
     The report is the sum of one part per project (`project_parts`). For several projects the
     parts come from the part cache (`socec.indicators.cache`) where a project's records have not
     changed since its part was computed, so only changed projects are counted again; `cached=False`
-    counts everything afresh. Targets and `distinct_persons` are never cached."""
+    counts everything afresh. Targets are never cached; `distinct_persons` comes from the parts too
+(each part keeps the flags of its participants who are someone else's too, `SHARED`)."""
     as_of = as_of or dt.date.today()
     if scope.project is not None:
         parts = project_parts(scope, as_of)
@@ -261,7 +262,7 @@ def report(scope: Scope, as_of: dt.date | None = None, *, cached: bool = True) -
     out = merge_parts(parts.values())
     _targets(out, scope)
     if scope.project is None and (scope.projects is None or len(scope.projects) > 1):
-        _distinct_persons(out, scope, as_of)
+        _distinct_persons(out, parts.values())
     else:
         for code in PERSON_CODES:
             out[code]["distinct_persons"] = out[code]["value"]
@@ -282,6 +283,8 @@ def merge_parts(parts) -> dict[str, dict]:
         entry["by"] = {kind: {} for kind in _kinds(code)}
     for part in parts:
         for code, counted in part.items():
+            if code.startswith("_"):  # SHARED: not a figure
+                continue
             entry = out[code]
             entry["value"] += counted["value"]
             for extra in ("refused", "reach"):
@@ -350,6 +353,7 @@ def project_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
     _jobs(parts, scope, as_of, regions)
     _events(parts, scope, as_of, regions)
     _campaigns_and_publications(parts, scope, as_of)
+    _shared_persons(parts, scope, as_of)
     return {pk: dict(part) for pk, part in parts.items()}
 
 
@@ -359,6 +363,11 @@ def participant_conditions(scope: Scope, as_of: dt.date, *, correlated: bool = T
     entered_by = Q(entry_date__lte=as_of)
     out = {code: entered_by & q if q else entered_by for code, q in person_conditions(as_of).items()}
     return out | activity_conditions(as_of, scope, correlated=correlated)
+
+
+def participant_codes() -> list[str]:
+    """The participant indicators in the order of `participant_conditions` (the bits of SHARED)."""
+    return list(participant_conditions(Scope(), dt.date(2000, 1, 1)))
 
 
 def _participants(scope: Scope):
@@ -473,40 +482,71 @@ def _targets(out, scope):
         out[code]["targets_by"] = {kind: {k: _number(v) for k, v in sorted(p.items())} for kind, p in parts.items()}
 
 
-def _distinct_persons(out, scope, as_of):
-    """Across projects: each person once (the pseudonymous person key: same CNP, or without one the
-    same normalised name and birth date), for every participant indicator.
+SHARED = "_shared"  # in a part: person key -> the flags of each of its participations in the project
+SHARED_BY_GROUPING = 20  # stale projects from which the shared persons are found by grouping everyone
 
-    A person differs from a participation only when the person has several participations in the
-    scope (or shares the key with another person record), and few do: so the distinct count is the
-    value less, for each such person, the participations that count beyond their first. The few
-    are found from two index-only groupings, and only their rows are grouped by key."""
+
+def _shared_persons(parts, scope, as_of):
+    """For each project, its participants who are someone else's too: the person has another
+    participation (in any project), or another person record has the same person key (same CNP,
+    or without one the same name and birth date). For each of them the project's part keeps the
+    participant indicators the participation counts in, as a bit mask (bit i: the i-th code of
+    `participant_conditions`), under the person key. `_distinct_persons` adds these up over the
+    projects of a report; few people are in several projects, so the parts stay small.
+
+    The shared persons are found by two index-only groupings over everyone when many projects
+    are counted, or by an index look-up per participant when a few changed projects are."""
     conditions = participant_conditions(scope, as_of)
-    several = (scope.filter(Participation.objects.all()).values("person_id").annotate(n=Count("pk"))
-               .filter(n__gt=1).values("person_id").order_by())
-    shared_keys = (Person.objects.values("person_key").annotate(n=Count("pk")).filter(n__gt=1)
-                   .values("person_key").order_by())
-    twins = Person.objects.filter(person_key__in=shared_keys).values("pk").order_by()
-    codes = list(conditions)
     flags = {f"f_{i}": _flag(q) for i, q in enumerate(conditions.values())}
-    rows = _participants(scope).filter(person_id__in=several.union(twins)).annotate(**flags).values_list(
-        "person__person_key", *flags).order_by()
-    # each row's flags once, summed per key here: as many rows as people in several projects
-    counts: dict[str, list[int]] = {}
-    anyone: dict[str, list[int]] = {}
-    for key, *row in rows:
-        found = counts.get(key)
-        if found is None:
-            counts[key] = list(row)
-            anyone[key] = list(row)
-        else:
-            counts[key] = [a + b for a, b in zip(found, row, strict=True)]
-            anyone[key] = [a | b for a, b in zip(anyone[key], row, strict=True)]
-    extra = [0] * len(codes)
-    for key, total in counts.items():
-        extra = [e + t - a for e, t, a in zip(extra, total, anyone[key], strict=True)]
-    for code, n in zip(codes, extra, strict=True):
-        out[code]["distinct_persons"] = out[code]["value"] - n
+    rows = _participants(scope)
+    many = scope.ids is None or len(scope.ids) > SHARED_BY_GROUPING
+    if many:
+        several = (Participation.objects.values("person_id").annotate(n=Count("pk")).filter(n__gt=1)
+                   .values("person_id").order_by())
+        shared_keys = (Person.objects.values("person_key").annotate(n=Count("pk")).filter(n__gt=1)
+                       .values("person_key").order_by())
+        twins = Person.objects.filter(person_key__in=shared_keys).values("pk").order_by()
+        rows = rows.filter(person_id__in=several.union(twins))
+    else:
+        other_participation = Participation.objects.filter(person_id=OuterRef("person_id")).exclude(pk=OuterRef("pk"))
+        twin = Person.objects.filter(person_key=OuterRef("person__person_key")).exclude(pk=OuterRef("person_id"))
+        rows = rows.filter(Q(Exists(other_participation)) | Q(Exists(twin)))
+    for project_id, key, *row in rows.annotate(**flags).values_list("project_id", "person__person_key",
+                                                                    *flags).order_by():
+        mask = 0
+        for bit, flag in enumerate(row):
+            if flag:
+                mask |= 1 << bit
+        parts[project_id].setdefault(SHARED, {}).setdefault(key, []).append(mask)
+
+
+def _distinct_persons(out, parts) -> None:
+    """Across projects: each person once (the pseudonymous person key), for every participant
+    indicator: the value less, for each person counted by several participations, the
+    participations beyond the first (from the parts' SHARED masks)."""
+    codes = participant_codes()
+    masks: dict[str, list[int]] = {}
+    for part in parts:
+        for key, found in part.get(SHARED, {}).items():
+            masks.setdefault(key, []).extend(found)
+    total = [0] * len(codes)  # participations counted, of the shared persons
+    anyone = [0] * len(codes)  # shared persons counted at least once
+    for found in masks.values():
+        if len(found) < 2:
+            continue
+        union = 0
+        for mask in found:
+            union |= mask
+            while mask:
+                low = mask & -mask
+                total[low.bit_length() - 1] += 1
+                mask ^= low
+        while union:
+            low = union & -union
+            anyone[low.bit_length() - 1] += 1
+            union ^= low
+    for i, code in enumerate(codes):
+        out[code]["distinct_persons"] = out[code]["value"] - (total[i] - anyone[i])
 
 
 def _flag(q: Q):

@@ -11,7 +11,8 @@ import threading
 from contextlib import contextmanager
 
 from django.db import connection
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 _local = threading.local()
 
@@ -67,10 +68,12 @@ def projects_sharing(project_id: int) -> set[int]:
     """The project and every project that counts a person or an organisation it counts too: an
     import that rewrote a person's facts or an organisation's seat changes their reports as well."""
     from socec.jobs.models import Job
-    from socec.people.models import Participation
+    from socec.people.models import Participation, Person
     from socec.programmes.models import Partnership
 
     people = Participation.objects.filter(project_id=project_id).values("person_id")
+    keys = Person.objects.filter(pk__in=people).values("person_key")
+    people = Person.objects.filter(person_key__in=keys).values("pk")  # the twins too
     organisations = Partnership.objects.filter(project_id=project_id).values("organisation_id")
     employers = Job.objects.filter(project_id=project_id).values("employer_id")
     found = {project_id}
@@ -111,10 +114,35 @@ def _project(sender, instance, **kwargs):
     touch([instance.pk])
 
 
-def _person(sender, instance, **kwargs):
-    from socec.people.models import Participation
+def _participation(sender, instance, **kwargs):
+    """Its project, and every project counting the same person (or a person with the same key):
+    their parts keep who is in several projects, for the distinct persons."""
+    touch([instance.project_id, *_projects_of_person(instance.person_id)])
 
-    touch(Participation.objects.filter(person_id=instance.pk).values_list("project_id", flat=True))
+
+def _projects_of_person(person_id, keys=()):
+    """Projects with a participation of this person, or of a person with its key (or these keys)."""
+    from socec.people.models import Participation, Person
+
+    if person_id is None:
+        return []
+    same_key = Person.objects.filter(person_key__in=Person.objects.filter(pk=person_id).values("person_key"))
+    if keys:
+        same_key = same_key | Person.objects.filter(person_key__in=keys)
+    return Participation.objects.filter(Q(person_id=person_id) | Q(person__in=same_key.values("pk"))).values_list(
+        "project_id", flat=True).distinct()
+
+
+def _person_key_before(sender, instance, **kwargs):
+    from socec.people.models import Person
+
+    instance._key_before = (Person.objects.filter(pk=instance.pk).values_list("person_key", flat=True).first()
+                            if instance.pk else None)
+
+
+def _person(sender, instance, **kwargs):
+    before = getattr(instance, "_key_before", None)
+    touch(_projects_of_person(instance.pk, keys=[before] if before and before != instance.person_key else ()))
 
 
 def _organisation(sender, instance, **kwargs):
@@ -163,8 +191,10 @@ def connect() -> None:
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, weak=False, dispatch_uid=f"socec.versions.{uid}")
 
-    for model in (Participation, Course, Event, Job, Campaign, Publication, Partnership):
+    for model in (Course, Event, Job, Campaign, Publication, Partnership):
         on(model, _own_project, model.__name__)
+    on(Participation, _participation, "Participation")
+    pre_save.connect(_person_key_before, sender=Person, weak=False, dispatch_uid="socec.versions.PersonKey")
     on(Enrolment, _via("course"), "Enrolment")
     on(EventAttendance, _via("event"), "EventAttendance")
     on(Employment, _via("job"), "Employment")

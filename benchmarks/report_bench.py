@@ -146,7 +146,7 @@ COLUMNS = {
     "orgs_organisation": ["id", "code", "name", "legal_form", "cui", "area", "founded_on", "caen", "caen_section",
                           "is_ses", "attested_on", "attestation_no", "social_mark_on", "social_mark_no", "public",
                           "website", "contact_email", "contact_phone", "description", "created_at", "updated_at",
-                          "county_id", "locality_id"],
+                          "county_id", "locality_id", "search_text"],
     "programmes_project": ["id", "code", "title", "programme", "funder", "start_date", "end_date", "description",
                            "created_at", "updated_at", "lead_organisation_id"],
     "programmes_partnership": ["id", "role", "organisation_id", "project_id"],
@@ -165,10 +165,10 @@ COLUMNS = {
     "jobs_employment": ["id", "person_name", "person_name_key", "start_date", "end_date", "hours_per_week",
                         "vulnerable", "participation_id", "vulnerable_category_id", "job_id"],
     "outreach_event": ["id", "code", "kind", "title", "date", "area", "venue", "participants", "theme",
-                       "conclusions", "county_id", "locality_id", "project_id"],
+                       "conclusions", "county_id", "locality_id", "project_id", "public"],
     "outreach_eventattendance": ["id", "event_id", "organisation_id", "participation_id"],
     "outreach_campaign": ["id", "code", "channel", "title", "start_date", "end_date", "reach", "project_id"],
-    "outreach_publication": ["id", "code", "kind", "title", "published_on", "url", "file", "project_id"],
+    "outreach_publication": ["id", "code", "kind", "title", "published_on", "url", "file", "project_id", "public"],
     "programmes_target": ["id", "indicator", "value", "county_id", "project_id", "region_id"],
 }
 TABLES = list(COLUMNS)  # in the order they are filled (foreign keys point backwards)
@@ -287,7 +287,7 @@ class Population:
             created = iso(min(founded, CUTOFF.toordinal())) + " 08:00:00"
             rows.append((org, f"ORG{org:06d}", f"Organizația {org}", form, "", self.area(county), iso(founded), "", "",
                          is_ses, None, "", None, "", rng.random() < 0.5, "", "", "", "", created, created, county,
-                         None))
+                         None, f"organizatia {org} org{org:06d}"))
         self.insert(db, "orgs_organisation", rows)
 
     def projects_and_partnerships(self, db) -> None:
@@ -464,7 +464,8 @@ class Population:
                     title = f"Caravana la {locality}" if locality else f"Caravana - punctul {rng.randrange(6)}"
                 date = p.start + int(random() * (window - p.start + 1))
                 events.append((event_id, f"E{k + 1:04d}", kind, title, iso(date), self.area(county), "",
-                               rng.randint(10, 200) if random() < 0.6 else None, "", "", county, locality, p.id))
+                               rng.randint(10, 200) if random() < 0.6 else None, "", "", county, locality, p.id,
+                               True))
                 people = p.last_participation - p.first_participation + 1
                 attendees = []
                 if kind == "counselling_session":
@@ -485,7 +486,8 @@ class Population:
             for k in range(2):
                 published = p.start + int(random() * (window - p.start + 1)) if random() < 0.85 else None
                 publications.append((len(publications) + 1, f"PUB{k + 1}", rng.choice(PUBLICATION_KINDS),
-                                     f"Publicația {k + 1}", iso(published) if published else None, "", "", p.id))
+                                     f"Publicația {k + 1}", iso(published) if published else None, "", "", p.id,
+                                     True))
             for code, share in TARGET_CODES.items():
                 targets.append((len(targets) + 1, code, round(p.size * share), None, p.id, None))
             targets.append((len(targets) + 1, "SE04", len(p.supported) * 2, None, p.id, None))

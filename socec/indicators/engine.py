@@ -353,7 +353,8 @@ def project_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
     _jobs(parts, scope, as_of, regions)
     _events(parts, scope, as_of, regions)
     _campaigns_and_publications(parts, scope, as_of)
-    _shared_persons(parts, scope, as_of)
+    if scope.project is None or scope.ids is not None:  # one project's report counts each person once anyway
+        _shared_persons(parts, scope, as_of)
     return {pk: dict(part) for pk, part in parts.items()}
 
 

@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint install install-dev clean bench bench-quick bench-report bench-report-quick
+.PHONY: run test lint install install-dev clean bench bench-quick bench-report bench-report-quick bench-portal \
+	bench-portal-quick
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "SOCEC needs Python 3.11 or newer"'
@@ -51,6 +52,14 @@ bench-report: $(VENV)/.dev
 
 bench-report-quick: $(VENV)/.dev
 	$(BIN)/python benchmarks/report_bench.py --quick
+
+# Public portal load test (benchmarks/portal_load.py): 20,000 public organisations, the README's gunicorn
+# setup on 127.0.0.1, directory searches and profiles at a fixed rate over 50 connections, p95 printed.
+bench-portal: $(VENV)/.dev
+	$(BIN)/python benchmarks/portal_load.py
+
+bench-portal-quick: $(VENV)/.dev
+	$(BIN)/python benchmarks/portal_load.py --quick
 
 clean:
 	rm -rf $(VENV) var/test.sqlite3

@@ -631,6 +631,25 @@ def child_main(params_file: str) -> int:
         result = report(scope, as_of)
         return (time.perf_counter() - started) * 1000, result
 
+    # the project's dashboard page (/staff/p/<code>/report/): its report, charts and timeline, rendered,
+    # through the whole request (middleware, session, template), as a superuser
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    admin = get_user_model().objects.filter(username="bench-admin").first() or \
+        get_user_model().objects.create_superuser("bench-admin", "bench@example.org", None)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(admin)
+    dashboard_url = f"/staff/p/{project.code}/report/?as_of={as_of.isoformat()}"
+
+    def dashboard_ms() -> float:
+        started = time.perf_counter()
+        response = client.get(dashboard_url, secure=True, HTTP_ACCEPT_LANGUAGE="ro")
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise RuntimeError(f"dashboard: HTTP {response.status_code}")
+        return elapsed
+
     base = {name: report(scope, as_of) for name, scope in scopes.items()}  # warm-up
     Path(params["report_out"]).write_text(json.dumps(base["all"], sort_keys=True))
     for name, scope in scopes.items():
@@ -640,6 +659,8 @@ def child_main(params_file: str) -> int:
             out[name].append(ms)
             same = same and result == base[name]
         out["checks"].append((f"{name}: the same report on every run", same))
+    dashboard_ms()  # warm-up (templates)
+    out["dashboard"] = [dashboard_ms() for _ in range(runs)]
 
     # the first report of a date, with no cached part: every project counted afresh (not a target: a
     # date's first report of several projects fills the part cache, see socec/indicators/cache.py)
@@ -653,7 +674,7 @@ def child_main(params_file: str) -> int:
 
     # change one participant (unemployed -> inactive), then the next report; it must show the change
     candidates = list(Participation.objects.filter(project=project, labour_status="unemployed",
-                                                   entry_date__lte=as_of).order_by("pk")[:2 * runs])
+                                                   entry_date__lte=as_of).order_by("pk")[:3 * runs])
     out["update"], changed, moved = [], 0, {"all": True, "project": True}
     for k in range(runs):
         for j, (name, scope) in enumerate(scopes.items()):
@@ -664,6 +685,11 @@ def child_main(params_file: str) -> int:
             changed += 1
             ms, result = timed(scope)
             out.setdefault(f"change_{name}", []).append(ms)
+            if name == "project":  # and the dashboard after another change
+                participant_update(participation=candidates[2 * runs + k], data={"labour_status": "inactive"},
+                                   by=None)
+                changed += 1
+                out.setdefault("change_dashboard", []).append(dashboard_ms())
             figures = result["indicators"]
             before = base[name]["indicators"]
             moved[name] = moved[name] and (
@@ -931,7 +957,9 @@ def time_duck(con, as_of: dt.date, runs: int) -> tuple[list[float], dict]:
 
 CASES = [("all", "all projects", TARGET_ALL_MS), ("project", "one project", TARGET_PROJECT_MS),
          ("change_all", "change -> all projects", TARGET_ALL_MS),
-         ("change_project", "change -> one project", TARGET_PROJECT_MS)]
+         ("change_project", "change -> one project", TARGET_PROJECT_MS),
+         ("dashboard", "one project's dashboard page", TARGET_PROJECT_MS),
+         ("change_dashboard", "change -> the dashboard page", TARGET_PROJECT_MS)]
 
 
 def verdict(median: float, limit: float, size: Size) -> str:
@@ -952,7 +980,7 @@ def print_results(measured: list[Measured], size: Size, project: Project, duck: 
         for key, label, limit in CASES:
             runs = m.results[key]
             median = statistics.median(runs)
-            text = f"{m.backend} {label}" + (f" ({project.code})" if "project" in key and "all" not in key else "")
+            text = f"{m.backend} {label}" + (f" ({project.code})" if key in ("project", "change_project") else "")
             v = verdict(median, limit, size)
             verdicts.append(v)
             print(f"{text:<44} {median:>10.1f}  {fmt_runs(runs, 1):<44} {f'<= {limit:.0f}':>9}  {v}")

@@ -191,3 +191,18 @@ def test_a_part_stored_by_another_engine_is_counted_again(h1, counted, monkeypat
     monkeypatch.setattr(cache, "LAYOUT", "an older engine")
     same_as_fresh()
     assert len(counted()) == 2
+
+
+def test_one_project_s_report_is_cached_too_and_its_part_never_misleads_the_distinct_persons(h1, counted):
+    project, p = h1
+    first = report(Scope(project), D)
+    assert counted() == [project.pk]
+    assert report(Scope(project), D) == first
+    assert counted() == []  # read back
+    # that part was counted without the persons H1 shares with H2: the report of both counts it again
+    both = same_as_fresh()
+    assert project.pk in counted()
+    assert both["indicators"]["EECO01"]["distinct_persons"] == both["indicators"]["EECO01"]["value"] - 1
+    # and a part counted for every project serves one project's report as it is
+    assert report(Scope(project), D) == first
+    assert counted() == []

@@ -27,29 +27,37 @@ KEEP_DAYS = 30  # parts not recomputed for this long are dropped (an old date as
 # stored by another version of the engine is counted again, never misread.
 LAYOUT_KEY = "_layout"
 LAYOUT = "2:" + ",".join(CODES) + ":" + ",".join(participant_codes())
+LAYOUT_ALONE = LAYOUT + ":alone"  # a part counted for its project's own report, without SHARED
 
 
 def cached_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
+    """Each project of the scope -> its part, from the cache where its version has not moved since.
+    One project's report needs no shared persons (it counts each person once anyway): its part may
+    be one stored without them, and is stored without them when counted for it alone."""
     if not getattr(settings, "SOCEC_REPORT_CACHE", True):
         return project_parts(scope, as_of)
     ids = scope_project_ids(scope)
     wanted = set(ids)
-    versions = dict(ReportVersion.objects.values_list("project_id", "n"))  # first: see the docstring
+    alone = scope.project is not None and scope.ids is None
+    accepted = {LAYOUT, LAYOUT_ALONE} if alone else {LAYOUT}
+    versions = ReportVersion.objects.all()  # first: see the docstring
     stored = ReportPart.objects.filter(as_of=as_of)
-    if scope.projects is not None or scope.ids is not None:
+    if scope.project is not None or scope.projects is not None or scope.ids is not None:
+        versions = versions.filter(project_id__in=ids)
         stored = stored.filter(project_id__in=ids)
+    versions = dict(versions.values_list("project_id", "n"))
     parts = {pk: data for pk, version, data in stored.values_list("project_id", "version", "data").iterator(
-        chunk_size=1000) if pk in wanted and version == versions.get(pk, 0) and data.pop(LAYOUT_KEY, None) == LAYOUT}
+        chunk_size=1000) if pk in wanted and version == versions.get(pk, 0) and data.pop(LAYOUT_KEY, None) in accepted}
     stale = [pk for pk in ids if pk not in parts]
     if stale:
         fresh = project_parts(scope if len(stale) == len(ids) else Scope(ids=tuple(stale)), as_of)
-        _store(fresh, as_of, versions)
+        _store(fresh, as_of, versions, LAYOUT_ALONE if alone else LAYOUT)
         parts.update(fresh)
     return parts
 
 
-def _store(parts: dict[int, dict], as_of: dt.date, versions: dict[int, int]) -> None:
-    rows = [ReportPart(project_id=pk, as_of=as_of, version=versions.get(pk, 0), data={**data, LAYOUT_KEY: LAYOUT})
+def _store(parts: dict[int, dict], as_of: dt.date, versions: dict[int, int], layout: str) -> None:
+    rows = [ReportPart(project_id=pk, as_of=as_of, version=versions.get(pk, 0), data={**data, LAYOUT_KEY: layout})
             for pk, data in parts.items()]
     try:
         with transaction.atomic():

@@ -247,18 +247,15 @@ def _kinds(code: str) -> tuple[str, ...]:
 def report(scope: Scope, as_of: dt.date | None = None, *, cached: bool = True) -> dict:
     """The report object of indicators.md for the scope as of D (default today).
 
-    The report is the sum of one part per project (`project_parts`). For several projects the
-    parts come from the part cache (`socec.indicators.cache`) where a project's records have not
-    changed since its part was computed, so only changed projects are counted again; `cached=False`
-    counts everything afresh. Targets are never cached; `distinct_persons` comes from the parts too
-(each part keeps the flags of its participants who are someone else's too, `SHARED`)."""
+    The report is the sum of one part per project (`project_parts`). The parts come from the part
+    cache (`socec.indicators.cache`) where a project's records have not changed since its part was
+    computed, so only changed projects are counted again; `cached=False` counts everything afresh.
+    Targets are never cached; `distinct_persons` comes from the parts too (each part keeps the
+    flags of its participants who are someone else's too, `SHARED`)."""
     as_of = as_of or dt.date.today()
-    if scope.project is not None:
-        parts = project_parts(scope, as_of)
-    else:
-        from .cache import cached_parts  # the cache builds on this module
+    from .cache import cached_parts  # the cache builds on this module
 
-        parts = cached_parts(scope, as_of) if cached else project_parts(scope, as_of)
+    parts = cached_parts(scope, as_of) if cached else project_parts(scope, as_of)
     out = merge_parts(parts.values())
     _targets(out, scope)
     if scope.project is None and (scope.projects is None or len(scope.projects) > 1):

@@ -54,7 +54,7 @@ class ReportPart(models.Model):
     as_of = models.DateField()
     version = models.BigIntegerField()
     data = models.JSONField()
-    computed_at = models.DateTimeField(auto_now=True)
+    computed_at = models.DateTimeField(auto_now=True, db_index=True)  # the cleanup of old parts
 
     class Meta:
         verbose_name = _("cached report part")

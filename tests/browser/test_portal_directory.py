@@ -132,3 +132,16 @@ def test_the_map_with_real_boundaries(directory, page, phone, screenshot, tmp_pa
     page.locator('svg a[data-county="CL"]').click()
     page.wait_for_url(re.compile(r"county=CL"))
     assert codes(page) == ["CL-COOP"]
+
+
+def test_the_home_page_searches_the_directory_and_passes_axe(directory, page, phone, screenshot):
+    for tab in (page, phone):
+        assert tab.goto("/").status == 200
+        assert_no_serious_violations(tab)
+    assert_fits_phone(phone)
+    screenshot(page, "home-desktop")
+    screenshot(phone, "home-phone")
+    phone.get_by_label("Find a social enterprise: name, product, place").fill("calarasi")
+    phone.get_by_role("button", name="Search", exact=True).click()
+    phone.wait_for_url(re.compile(r"/enterprises/\?q=calarasi"))
+    assert codes(phone) == ["CL-COOP"]

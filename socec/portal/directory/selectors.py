@@ -150,13 +150,17 @@ OPEN_DATA_COLUMNS = ("code", "name", "legal_form", "county", "region", "area", "
 CHUNK = 2000
 
 
-def open_data_rows(today: dt.date | None = None):
-    """One tuple per public organisation, in OPEN_DATA_COLUMNS order, read in chunks (constant memory)."""
+def open_data_rows(today: dt.date | None = None, *, after: str = "", limit: int | None = None):
+    """One tuple per public organisation, in OPEN_DATA_COLUMNS order (by code), read in chunks
+    (constant memory); `after` a code and `limit` give one page of them (the API's cursor)."""
     today = today or dt.date.today()
-    qs = reserved.annotate_certificates(public_organisations(), today).annotate(
+    base = public_organisations().filter(code__gt=after) if after else public_organisations()
+    qs = reserved.annotate_certificates(base, today).annotate(
         jobs_held=_job_count(today, vulnerable=False), jobs_vulnerable=_job_count(today, vulnerable=True),
     ).order_by("code").values_list("code", "name", "legal_form", "county_id", "county__region_id", "area", "caen",
                                    "attested", "social_marked", "reserved_eligible", "jobs_held", "jobs_vulnerable")
+    if limit is not None:
+        qs = qs[:limit]
     for row in qs.iterator(chunk_size=CHUNK):
         yield (*row[:7], bool(row[7]), bool(row[8]), bool(row[9]), row[10] or 0, row[11] or 0)
 

@@ -293,6 +293,39 @@ def test_profile_shows_identifiers_logged_and_scoping(world, login):
     assert login(world.outsider).get(url("participant", "A-001")).status_code == 404
 
 
+def identity_form(**extra):
+    data = {"first_name": "Alice", "last_name": "Ionescu", "cnp": ALICE_CNP, "phone": "0722000111",
+            "email": "", "address": ""}
+    data.update(extra)
+    return data
+
+
+def test_identifiers_are_corrected_checked_and_audited(world, login):
+    client = login(world.a_field)
+    page = client.get(url("participant_identity", "A-001")).content.decode()
+    assert 'value="Alice"' in page and ALICE_CNP in page
+    assert audits(AuditEntry.Action.VIEW_IDENTIFIERS, object_id=str(world.alice.pk)).exists()
+    # a CNP that does not match her birth date and sex: told next to the field, nothing written
+    response = client.post(url("participant_identity", "A-001"), identity_form(last_name="Popa", cnp=BOB_CNP))
+    assert response.status_code == 200 and "CNP" in response.content.decode()
+    identity = Identity.objects.get(person=world.alice.person)
+    assert identity.last_name == "Ionescu" and identity.cnp == ALICE_CNP
+    response = client.post(url("participant_identity", "A-001"), identity_form(last_name="Ionescu-Popa"))
+    assert response.status_code == 302
+    identity.refresh_from_db()
+    assert identity.last_name == "Ionescu-Popa"
+    assert audits(AuditEntry.Action.UPDATE, object_id=str(world.alice.pk)).exists()
+    found = client.get(url("participants") + "?q=popa").content.decode()
+    assert "A-001" in found  # the name index follows
+
+
+def test_identifiers_page_scoping(world, login):
+    assert login(world.a_field).get(url("participant_identity", "B-001")).status_code == 404
+    assert login(world.auditor).get(url("participant_identity", "A-001")).status_code == 403
+    assert login(world.outsider).get(url("participant_identity", "A-001")).status_code == 404
+    assert login(None).get(url("participant_identity", "A-001")).status_code == 302
+
+
 def test_auditor_reveals_identifiers_only_with_a_reason(world, login):
     client = login(world.auditor)
     page = client.get(url("participant", "A-001")).content.decode()

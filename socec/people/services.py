@@ -100,7 +100,13 @@ def _fact_snapshot(p: Participation) -> dict:
 
 
 def _identity_snapshot(identity: Identity | None) -> dict:
-    return {f: masked(f, getattr(identity, f, "") if identity else "") for f in IDENTITY_FIELDS}
+    """The identifiers as they are (compared in memory, never stored: see `_identity_changes`)."""
+    return {f: (getattr(identity, f, "") or "") if identity else "" for f in IDENTITY_FIELDS}
+
+
+def _identity_changes(before: dict, after: dict) -> dict:
+    """For the audit log: which identifiers changed, masked (the log never holds an identifier)."""
+    return {f: [masked(f, before[f]), masked(f, after[f])] for f in IDENTITY_FIELDS if before[f] != after[f]}
 
 
 def participant_register(*, project: Project, data: dict, by, organisation=None) -> Participation:
@@ -166,7 +172,7 @@ def participant_register(*, project: Project, data: dict, by, organisation=None)
         participation.save()
         participation.vulnerable.set(vulnerable)
         changes = diff({}, _fact_snapshot(participation))
-        changes.update(diff(before_identity, _identity_snapshot(identity)))
+        changes.update(_identity_changes(before_identity, _identity_snapshot(identity)))
         changes["organisation"] = [None, organisation.pk]
         audit_record(by=by, action=AuditEntry.Action.CREATE, obj=participation, project=project, changes=changes)
     return participation
@@ -226,7 +232,7 @@ def participant_update(*, participation: Participation, data: dict, by) -> Parti
         if "vulnerable" in data:
             participation.vulnerable.set(_vulnerable(data["vulnerable"]))
         changes = diff(before, _fact_snapshot(participation))
-        changes.update(diff(before_identity, _identity_snapshot(identity)))
+        changes.update(_identity_changes(before_identity, _identity_snapshot(identity)))
         if changes:
             audit_record(by=by, action=AuditEntry.Action.UPDATE, obj=participation, project=project, changes=changes)
     return participation

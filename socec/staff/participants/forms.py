@@ -221,6 +221,22 @@ class FactsForm(forms.Form):
         return data
 
 
+class IdentityForm(forms.Form):
+    """The person's identifiers, to correct a typing mistake (the service checks the CNP against the
+    birth date and sex, and that no one else has it)."""
+
+    first_name = RegisterForm.base_fields["first_name"]
+    last_name = RegisterForm.base_fields["last_name"]
+    cnp = forms.CharField(label=_("CNP"), required=False, max_length=13,
+                          widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    phone = RegisterForm.base_fields["phone"]
+    email = RegisterForm.base_fields["email"]
+    address = RegisterForm.base_fields["address"]
+
+    def clean_cnp(self):
+        return "".join((self.cleaned_data.get("cnp") or "").split())
+
+
 class ConsentForm(forms.Form):
     consent_on = forms.DateField(label=_("Informed and consented on"), widget=DateInput(),
                                  help_text=_("The date on the signed information and consent form."))

@@ -13,6 +13,8 @@ urlpatterns: list = [
     path("p/<str:code>/participants/_check/", views.participant_check, name="participant_check"),
     path("p/<str:code>/participants/_missing/", views.participants_missing, name="participants_missing"),
     path("p/<str:code>/participants/<path:ref>/edit/", views.participant_edit, name="participant_edit"),
+    path("p/<str:code>/participants/<path:ref>/identifiers/", views.participant_identity,
+         name="participant_identity"),
     path("p/<str:code>/participants/<path:ref>/consent/", views.participant_consent, name="participant_consent"),
     path("p/<str:code>/participants/<path:ref>/exit/", views.participant_exit, name="participant_exit"),
     path("p/<str:code>/participants/<path:ref>/follow-up/", views.participant_follow_up,

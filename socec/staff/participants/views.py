@@ -28,6 +28,7 @@ from .forms import (
     FactsForm,
     FilterForm,
     FollowUpForm,
+    IdentityForm,
     RegisterForm,
     RevealForm,
     apply_errors,
@@ -283,6 +284,24 @@ def participant_edit(request, code, ref):
         save=lambda p, form: services.participant_update(participation=p, data=form.data_for_service(),
                                                          by=request.user),
         title=_("Details for the indicators"), success=_("The participant's details have been saved."))
+
+
+@login_required
+def participant_identity(request, code, ref):
+    """Correct the identifiers (reading them to fill the form is logged, as any view of them)."""
+    project, _access = get_project_for(request.user, code)
+    p, access = get_participation_by_ref(request.user, project, ref, change=True)
+    if not access.can(Cap.SEE_IDENTIFIERS):
+        raise PermissionDenied(_("Your role does not allow seeing identifiers."))
+    identity = services.identity_for(participation=p, by=request.user)
+    if identity is None:
+        messages.error(request, _("This person's identifiers were erased and cannot be changed."))
+        return redirect(_participant_url(project, p))
+    return _change_form(
+        request, code, ref, IdentityForm, initial=lambda p: {f: getattr(identity, f) for f in IdentityForm.base_fields},
+        save=lambda p, form: services.participant_update(participation=p, data=form.cleaned_data, by=request.user),
+        title=_("Identifiers"), success=_("The identifiers have been saved."),
+        intro=_("Correct a name, CNP or contact typed wrongly. The CNP must match the birth date and sex."))
 
 
 @login_required

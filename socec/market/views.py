@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from socec.core.forms import apply_errors
+
 from . import selectors, services, spam
 from .forms import RequestFilterForm, RequestForm
 from .models import Request
@@ -16,14 +18,6 @@ from .models import Request
 PAGE_SIZE = 20
 MATCHES_SHOWN = 50
 SESSION_LINK = "socec_market_manage_%s"
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET

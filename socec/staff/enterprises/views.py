@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from socec.core.forms import apply_errors
 from socec.jobs.models import Job
 from socec.jobs.services import employment_hire, employment_leave, job_save
 from socec.orgs.models import Product, SupportGrant
@@ -47,15 +48,6 @@ def _query_without_page(request) -> str:
 
 def _page(request, items):
     return Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def apply_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _can_change_enterprise(access) -> bool:

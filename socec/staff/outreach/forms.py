@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from socec.core.forms import apply_errors  # noqa: F401 - views import it from here
 from socec.orgs.models import code_validator
 from socec.outreach import files
 from socec.outreach.models import Campaign, Event, Publication
@@ -16,15 +17,6 @@ from socec.places.models import Area, County, Locality
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _SIRUTA_IN_TEXT = re.compile(r"^(?:.*\()?\s*(\d{1,9})\s*\)?\s*$")
-
-
-def apply_errors(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError onto the form: next to the field it names, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def plain(text: str) -> str:

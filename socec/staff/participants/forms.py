@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socec.core.forms import DateInput, apply_errors  # noqa: F401 - apply_errors: views import it from here
 from socec.core.validators import parse_cnp
 from socec.people.models import (
     ExitStatus,
@@ -21,22 +22,6 @@ from .selectors import GAPS
 
 YES_NO = [("", _("— choose —")), ("yes", _("yes")), ("no", _("no"))]
 YES_NO_UNKNOWN = [("", _("not asked yet")), ("yes", _("yes")), ("no", _("no"))]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError shown on the form: next to the field it names, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _yes_no(value):

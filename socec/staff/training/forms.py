@@ -5,24 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from socec.core.forms import DateInput, apply_errors  # noqa: F401 - apply_errors: views import it from here
 from socec.places.models import Locality
 from socec.training.models import CounsellingSession, Course, CourseSession
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError shown on the form: next to the field it names, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class CourseFilterForm(forms.Form):

@@ -11,9 +11,11 @@ server does, spread over at most --connections connections in flight at once, an
 latency counts from the moment it was due, so a slow server is not hidden by clients that wait for
 it (no coordinated omission). The mix: 45% directory searches (half typed without diacritics),
 25% directory filters (county, region, area, legal form, CAEN section, attested, reserved contracts,
-sorted), 30% enterprise profiles. After a warm-up the measured window runs --seconds; the script
-prints requests, errors, the achieved rate and the latency percentiles, and checks the target
-(p95 at most 50 ms, no errors). Traffic goes to 127.0.0.1 only, bounded in count and time.
+sorted), 30% enterprise profiles. The first --warmup seconds are reported apart (each worker's
+caches start empty: socec/portal/freshness.py), then the measured window runs --seconds; the
+script prints requests, errors, the achieved rate and the latency percentiles of both, and checks
+the target on the measured window (p95 at most 50 ms, no errors). Traffic goes to 127.0.0.1
+only, bounded in count and time.
 """
 
 import argparse
@@ -177,10 +179,12 @@ async def one_request(port: int, path: str) -> int:
 
 
 async def load(port: int, paths: list[str], rate: float, connections: int, seconds: float,
-               warmup: float) -> tuple[list[float], int, int, float]:
+               warmup: float) -> tuple[list[float], int, int, float, list[float], int]:
     """Open-loop load: request k is due at start + k/rate; at most `connections` in flight."""
     slots = asyncio.Semaphore(connections)
     latencies: list[float] = []
+    cold: list[float] = []  # the warm-up: every worker's caches still empty
+    cold_errors: list[int] = []
     errors = 0
     sent = 0
     loop = asyncio.get_running_loop()
@@ -196,10 +200,12 @@ async def load(port: int, paths: list[str], rate: float, connections: int, secon
                 status = await asyncio.wait_for(one_request(port, path), timeout=30)
             except (TimeoutError, OSError, IndexError, ValueError):
                 status = 0
-        if k >= measure_from:
-            latencies.append((loop.time() - due) * 1000)
-            if status != 200:
+        (latencies if k >= measure_from else cold).append((loop.time() - due) * 1000)
+        if status != 200:
+            if k >= measure_from:
                 errors += 1
+            else:
+                cold_errors.append(status)
 
     for k in range(total):
         due = start + k / rate
@@ -210,7 +216,7 @@ async def load(port: int, paths: list[str], rate: float, connections: int, secon
         sent += 1
     await asyncio.gather(*tasks)
     elapsed = loop.time() - (start + warmup)
-    return latencies, errors, sent - measure_from, elapsed
+    return latencies, errors, sent - measure_from, elapsed, cold, len(cold_errors)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -278,7 +284,7 @@ def run_case(backend: str, args, keys: dict) -> dict:
         paths = urls(args.organisations, rnd)
         progress(f"[{backend}] {args.workers} gunicorn workers on 127.0.0.1:{port}; {args.rate}/s over at most "
                  f"{args.connections} connections, {args.warmup:.0f} s warm-up + {args.seconds:.0f} s")
-        latencies, errors, measured, elapsed = asyncio.run(
+        latencies, errors, measured, elapsed, cold, cold_errors = asyncio.run(
             load(port, paths, args.rate, args.connections, args.seconds, args.warmup))
     finally:
         server.send_signal(signal.SIGTERM)
@@ -287,7 +293,9 @@ def run_case(backend: str, args, keys: dict) -> dict:
             recreate_postgres(drop_only=True)
     return {"backend": backend, "requests": measured, "errors": errors, "rate": measured / elapsed,
             "p50": percentile(latencies, 50), "p95": percentile(latencies, 95), "p99": percentile(latencies, 99),
-            "max": max(latencies), "mean": statistics.fmean(latencies)}
+            "max": max(latencies), "mean": statistics.fmean(latencies),
+            "cold": {"requests": len(cold), "errors": cold_errors, "p50": percentile(cold, 50),
+                     "p95": percentile(cold, 95), "p99": percentile(cold, 99), "max": max(cold)}}
 
 
 def main(argv=None) -> int:
@@ -299,7 +307,8 @@ def main(argv=None) -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--rate", type=float, default=100.0, help="requests per second, open loop")
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--warmup", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=40.0,
+                        help="seconds before the measured window (each worker fills its caches)")
     parser.add_argument("--quick", action="store_true", help="2,000 organisations, 10 s: a smoke test")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL database")
     parser.add_argument("--fill", type=int, help=argparse.SUPPRESS)
@@ -322,8 +331,11 @@ def main(argv=None) -> int:
     for r in results:
         ok = r["p95"] <= TARGET_P95_MS and r["errors"] == 0
         failed |= not ok
-        print(f"| {r['backend']} | {r['requests']:,} | {r['errors']} | {r['rate']:.1f} | {r['p50']:.1f} | "
-              f"{r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} | {'PASS' if ok else 'FAIL'} |")
+        c = r["cold"]
+        print(f"| {r['backend']}, first {args.warmup:g} s (caches empty; not the target) | {c['requests']:,} | "
+              f"{c['errors']} | | {c['p50']:.1f} | {c['p95']:.1f} | {c['p99']:.1f} | {c['max']:.1f} | |")
+        print(f"| {r['backend']}, the next {args.seconds:g} s | {r['requests']:,} | {r['errors']} | {r['rate']:.1f} | "
+              f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['max']:.1f} | {'PASS' if ok else 'FAIL'} |")
     return 1 if failed else 0
 
 

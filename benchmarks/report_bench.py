@@ -634,8 +634,10 @@ def child_main(params_file: str) -> int:
     # the project's dashboard page (/staff/p/<code>/report/): its report, charts and timeline, rendered,
     # through the whole request (middleware, session, template), as a superuser
     from django.contrib.auth import get_user_model
+    from django.core.management import call_command
     from django.test import Client
 
+    call_command("collectstatic", "--noinput", verbosity=0)  # DEBUG off: pages name the hashed static files
     admin = get_user_model().objects.filter(username="bench-admin").first() or \
         get_user_model().objects.create_superuser("bench-admin", "bench@example.org", None)
     client = Client(HTTP_HOST="localhost")
@@ -685,17 +687,22 @@ def child_main(params_file: str) -> int:
             changed += 1
             ms, result = timed(scope)
             out.setdefault(f"change_{name}", []).append(ms)
+            figures = result["indicators"]
+            before = base[name]["indicators"]
+            if not (figures["EECO02"]["value"] == before["EECO02"]["value"] - changed
+                    and figures["EECO04"]["value"] == before["EECO04"]["value"] + changed):
+                print(f"change {k} {name}: {changed} changes, EECO02 {before['EECO02']['value']} -> "
+                      f"{figures['EECO02']['value']}, EECO04 {before['EECO04']['value']} -> "
+                      f"{figures['EECO04']['value']}", flush=True)
+            moved[name] = moved[name] and (
+                figures["EECO02"]["value"] == before["EECO02"]["value"] - changed
+                and figures["EECO04"]["value"] == before["EECO04"]["value"] + changed
+                and figures["EECO01"]["value"] == before["EECO01"]["value"])
             if name == "project":  # and the dashboard after another change
                 participant_update(participation=candidates[2 * runs + k], data={"labour_status": "inactive"},
                                    by=None)
                 changed += 1
                 out.setdefault("change_dashboard", []).append(dashboard_ms())
-            figures = result["indicators"]
-            before = base[name]["indicators"]
-            moved[name] = moved[name] and (
-                figures["EECO02"]["value"] == before["EECO02"]["value"] - changed
-                and figures["EECO04"]["value"] == before["EECO04"]["value"] + changed
-                and figures["EECO01"]["value"] == before["EECO01"]["value"])
     for name in scopes:
         out["checks"].append((f"change -> {name}: EECO02 -1 and EECO04 +1 per change, EECO01 unchanged, "
                               f"on every run", moved[name]))

@@ -126,7 +126,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'socec.s
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # a worker keeps its connection (opening one runs the PRAGMAs below: about 1 ms a request)
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE: a writer takes the lock at BEGIN, so concurrent writers wait
         # (busy_timeout) instead of failing half-way with "database is locked".
@@ -151,9 +151,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-# One cache shared by every worker process (and machine): the database. It holds little (the public
-# forms' rate limits); its table is made by `migrate` (socec/core/migrations/0001_cache_table.py).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "socec_cache"}}
+# "default": one cache shared by every worker process (and machine), the database; it holds little
+# (the public forms' rate limits); its table is made by `migrate` (socec/core/migrations/0001_cache_table.py).
+# "portal": each worker's own memory, for the public directory's pages and figures, kept under the
+# public data version that every write raises (socec/portal/freshness.py): never stale, never written
+# to the database (on SQLite, cache writes from several workers would queue for its one write lock).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "socec_cache"},
+    "portal": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "socec-portal",
+               "OPTIONS": {"MAX_ENTRIES": 5000}},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

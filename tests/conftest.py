@@ -36,6 +36,15 @@ def _plain_csrf_tokens(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _empty_portal_cache():
+    # The public pages' cache lives in the process's memory, keyed by the public data version, which
+    # every test's database starts again from: each test starts with it empty.
+    from socec.portal import freshness
+
+    freshness.forget()
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests():
     # Messages raised by services outside a request come in the active language; tests read
     # them in English. Pages choose their language per request (LocaleMiddleware).

@@ -29,3 +29,17 @@ class CountyShape(models.Model):
 
     def __str__(self):
         return str(self.county_id)
+
+
+class PublicVersion(models.Model):
+    """One number, raised in the same transaction as any write to what the public directory shows
+    (organisations, products, jobs, employments): cached directory figures are kept under it, so a
+    cached figure is used only while nothing it counted has changed (socec.portal.freshness)."""
+
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public data version")
+
+    def __str__(self):
+        return str(self.n)

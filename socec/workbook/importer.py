@@ -29,6 +29,7 @@ from socec.audit.services import audit_record, snapshot
 from socec.indicators import versions
 from socec.orgs.models import Organisation
 from socec.places.models import County, Locality
+from socec.portal import freshness
 from socec.programmes.access import project_access
 from socec.programmes.models import Project
 
@@ -306,6 +307,7 @@ class Importer:
                         self._audit_import()
                         # rows written in bulk send no signals: their projects' reports change
                         versions.touch(versions.projects_sharing(self.project.pk))
+                        freshness.bump()  # and what the public directory shows
                 if self.report.errors or dry_run:
                     load.discard()
                     transaction.set_rollback(True)

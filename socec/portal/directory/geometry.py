@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from socec.core.crypto import normalise_name
 from socec.places.models import County
 
+from .. import freshness
 from ..models import CountyShape
 
 WIDTH = 1000.0
@@ -263,4 +264,5 @@ def load(path: Path) -> list[Shape]:
     CountyShape.objects.bulk_create([
         CountyShape(county_id=s.code, svg_path=s.path, label_x=s.label_x, label_y=s.label_y, min_x=s.min_x,
                     min_y=s.min_y, max_x=s.max_x, max_y=s.max_y) for s in shapes])
+    freshness.bump()  # the maps drawn until now are drawn again
     return shapes

@@ -120,22 +120,60 @@ def directory_search(filters: DirectoryFilters, today: dt.date | None = None) ->
     return _ordered(qs, filters.sort if filters.sort in SORTS else "name")
 
 
+# --- the directory's pages, fast: the ids of a search, then one page of rows ----------------------
+
+
+def public_stats(today: dt.date) -> dict[int, tuple[str, int, int]]:
+    """Every public organisation: pk -> (county, jobs held today, of them by vulnerable people). One
+    query over all of them (the job counts are the expensive part), kept per worker and public data
+    version (socec.portal.freshness.memo): a search then adds up its counties from it."""
+    rows = public_organisations().annotate(
+        jobs_held=_job_count(today, vulnerable=False), jobs_vulnerable=_job_count(today, vulnerable=True),
+    ).values_list("pk", "county_id", "jobs_held", "jobs_vulnerable").order_by()
+    return {pk: (county, held or 0, vulnerable or 0) for pk, county, held, vulnerable in rows}
+
+
+def search_ids(filters: DirectoryFilters, today: dt.date, stats: dict) -> list[int]:
+    """The public organisations matching the filters, in the chosen order: their ids only."""
+    qs = filter_organisations(public_organisations(), filters, today).order_by()
+    if filters.sort == "jobs":
+        found = list(qs.values_list("pk", "name"))
+        found.sort(key=lambda row: (-stats.get(row[0], ("", 0, 0))[1], row[1], row[0]))
+        return [pk for pk, _name in found]
+    order = ("county__name", "name", "pk") if filters.sort == "county" else ("name", "pk")
+    return list(qs.order_by(*order).values_list("pk", flat=True))
+
+
+def rows_of(ids: list[int], today: dt.date, stats: dict) -> list[Organisation]:
+    """The organisations of these ids, in this order, with their certificates and job counts."""
+    found = {o.pk: o for o in reserved.annotate_certificates(
+        Organisation.objects.filter(pk__in=ids).select_related("county__region", "locality"), today)
+        .defer("contact_email", "contact_phone", "search_text")}
+    rows = []
+    for pk in ids:
+        org = found.get(pk)
+        if org is not None:
+            _county, org.jobs_held, org.jobs_vulnerable = stats.get(pk, ("", 0, 0))
+            rows.append(org)
+    return rows
+
+
+def figures_of(ids, stats: dict) -> dict[str, dict[str, int]]:
+    """{county code: {"enterprises": n, "jobs": n}} of these organisations, added up from the stats."""
+    out: dict[str, dict[str, int]] = {}
+    for pk in ids:
+        county, held, _vulnerable = stats.get(pk, (None, 0, 0))
+        if county is None:
+            continue
+        entry = out.setdefault(county, {"enterprises": 0, "jobs": 0})
+        entry["enterprises"] += 1
+        entry["jobs"] += held
+    return out
+
+
 def public_profile(code: str, today: dt.date | None = None) -> Organisation | None:
     today = today or dt.date.today()
     return with_figures(public_organisations().filter(code=code), today).first()
-
-
-def county_figures(qs: QuerySet, today: dt.date) -> dict[str, dict[str, int]]:
-    """{county code: {"enterprises": n, "jobs": n}} of the given (public) organisations: two queries."""
-    out: dict[str, dict[str, int]] = {}
-    for code, n in qs.order_by().values_list("county_id").annotate(n=Count("pk")):
-        out.setdefault(code, {"enterprises": 0, "jobs": 0})["enterprises"] = n
-    held = Employment.objects.filter(held_on(today), job=OuterRef("pk"))
-    jobs = (Job.objects.filter(Exists(held), employer__in=qs.order_by().values("pk")).order_by()
-            .values_list("employer__county_id").annotate(n=Count("pk")))
-    for code, n in jobs:
-        out.setdefault(code, {"enterprises": 0, "jobs": 0})["jobs"] = n
-    return out
 
 
 def totals(figures: dict[str, dict[str, int]]) -> dict[str, int]:

@@ -5,6 +5,7 @@ no personal data (contact goes through the form, the organisation's address is n
 import csv
 import dataclasses
 import datetime as dt
+import functools
 import json
 
 from django.contrib import messages
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -22,6 +24,7 @@ from socec.outbox.models import OutboxMessage
 from socec.outbox.services import message_queue
 from socec.staff.enterprises.selectors import attestation, social_mark
 
+from .. import freshness
 from . import forms, selectors
 from .maps import METRICS, county_map
 
@@ -56,34 +59,53 @@ def _county_href(base_query: str):
 
 @require_safe
 def directory(request):
+    version = freshness.version()  # first: the page cached under it holds nothing older
     today = dt.date.today()
     form = forms.DirectoryForm(request.GET or None)
     filters = form.filters() if form.is_bound else selectors.DirectoryFilters()
     _invalid_message(request, form)
-    rows = selectors.directory_search(filters, today)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    # The map: the same search in every county (the county filter left out).
-    without_county = dataclasses.replace(filters, county="")
-    figures = selectors.county_figures(
-        selectors.filter_organisations(selectors.public_organisations(), without_county, today), today)
     metric = request.GET.get("metric", "")
     base = _query_without(request, "county", "metric")
+
+    @functools.cache
+    def found() -> dict:
+        """The page, the map and the totals: counted only when the cached page is missing."""
+        stats = freshness.memo("stats", lambda: selectors.public_stats(today))
+        ids = freshness.cached("ids", dataclasses.astuple(filters), lambda: selectors.search_ids(filters, today, stats))
+        page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = selectors.rows_of(list(page.object_list), today, stats)
+        # The map: the same search in every county (the county filter left out).
+        without_county = dataclasses.replace(filters, county="", sort="name")
+        everywhere = ids if not filters.county else freshness.cached(
+            "ids", dataclasses.astuple(without_county), lambda: selectors.search_ids(without_county, today, stats))
+        figures = selectors.figures_of(everywhere, stats)
+        return {"page": page, "map": county_map(figures, metric, _county_href(base), current=filters.county),
+                "totals": selectors.totals(figures)}
+
     return render(request, "portal/directory/directory.html", {
-        "form": form, "page": page, "query": _query_without(request), "filters": filters,
-        "map": county_map(figures, metric, _county_href(base), current=filters.county),
-        "totals": selectors.totals(figures), "today": today, "map_query": _query_without(request, "metric"),
+        "form": form, "query": _query_without(request), "filters": filters,
+        "page": SimpleLazyObject(lambda: found()["page"]), "map": SimpleLazyObject(lambda: found()["map"]),
+        "totals": SimpleLazyObject(lambda: found()["totals"]), "today": today,
+        "map_query": _query_without(request, "metric"),
+        "public_version": version,  # with the date, language and query: the cached page's key
     })
 
 
 @require_safe
 def county_map_view(request):
+    version = freshness.version()  # first: the page cached under it holds nothing older
     today = dt.date.today()
     metric = request.GET.get("metric", "")
     metric = metric if metric in METRICS else METRICS[0]
-    figures = selectors.county_figures(selectors.public_organisations(), today)
+    @functools.cache
+    def figures() -> dict:  # counted only when the cached page is missing
+        stats = freshness.memo("stats", lambda: selectors.public_stats(today))
+        return selectors.figures_of(stats, stats)
+
     return render(request, "portal/directory/map.html", {
-        "map": county_map(figures, metric, _county_href("")), "totals": selectors.totals(figures),
-        "metric": metric,
+        "map": SimpleLazyObject(lambda: county_map(figures(), metric, _county_href(""))),
+        "totals": SimpleLazyObject(lambda: selectors.totals(figures())),
+        "metric": metric, "today": today, "public_version": version,
     })
 
 

@@ -341,7 +341,7 @@ def project_parts(scope: Scope, as_of: dt.date) -> dict[int, dict]:
     """Each project of the scope -> its part of the report as of D: the values, breakdowns, refused
     answers and reach that add up over projects (everything but targets and distinct persons).
     Counted in the same grouped queries as one report, with the project as one more group."""
-    regions = dict(County.objects.values_list("code", "region_id"))
+    regions = dict(County.objects.order_by().values_list("code", "region_id"))
     parts = _Parts()
     for project_id in scope_project_ids(scope):
         parts[project_id]  # noqa: B018 - a project without records has an empty part
@@ -381,18 +381,24 @@ def _people(parts, scope, as_of, regions):
     conditions = {code: Q(entry_date__lte=as_of) & q if q else Q(entry_date__lte=as_of)
                   for code, q in person_conditions(as_of).items()}
     refused = {code: Q(entry_date__lte=as_of) & q for code, q in refused_conditions().items()}
-    aggregates = {code: Count("pk", filter=q) for code, q in conditions.items()}
+    activities = activity_conditions(as_of, scope)
+    # A few projects (a project's report, the projects a change touched): the activity sets are
+    # small, and counted in the same pass, each an IN of its set (hashed once). Many projects: each
+    # is joined apart (an IN of a large set inside an aggregate is re-run per row on PostgreSQL).
+    together = scope.project is not None or (scope.ids is not None and len(scope.ids) <= SHARED_BY_GROUPING)
+    counted = conditions | (activities if together else {})
+    aggregates = {code: Count("pk", filter=q) for code, q in counted.items()}
     aggregates |= {f"{code}__refused": Count("pk", filter=q) for code, q in refused.items()}
     for row in _participants(scope).values(*PLACE).annotate(**aggregates).order_by():
         part = parts[row["project_id"]]
         place = {"sex": row["person__sex"], "county": row["county_id"], "area": row["area"]}
-        for code in conditions:
+        for code in counted:
             part.count(code, row[code], regions, **place)
         for code in refused:
             if row[f"{code}__refused"]:
                 entry = part.entry(code)
                 entry["refused"] = entry.get("refused", 0) + row[f"{code}__refused"]
-    for code, q in activity_conditions(as_of, scope).items():
+    for code, q in ({} if together else activities).items():
         rows = scope.filter(Participation.objects.filter(q)).values(*PLACE).annotate(n=Count("pk")).order_by()
         for row in rows:
             parts[row["project_id"]].count(code, row["n"], regions, sex=row["person__sex"], county=row["county_id"],

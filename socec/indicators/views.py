@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from socec.audit.models import AuditEntry
 from socec.audit.services import audit_record
-from socec.people.models import Identity, VulnerableCategory
+from socec.people.models import Identity, Participation, VulnerableCategory
 from socec.people.services import mask_identity
 from socec.programmes.access import get_project_for, project_access, projects_visible_to
 from socec.programmes.roles import Cap
@@ -64,17 +63,17 @@ def dashboard(request, code):
     rep = engine.report(scope, as_of)
     rows = _rows(rep)
     people = rep["indicators"]["EECO01"]["by"]
-    entered = engine.entered(scope, as_of)
+    entered = scope.filter(Participation.objects.filter(entry_date__lte=as_of))  # no age: no join with persons
     categories = dict(VulnerableCategory.objects.values_list("code", "name_ro" if request.LANGUAGE_CODE == "ro"
                                                               else "name_en"))
     vulnerable = dict(entered.filter(vulnerable__isnull=False).values_list("vulnerable").annotate(n=Count("pk"))
                       .order_by())
+    # grouped by day in the database, by month here (SQLite truncates dates with a Python function: slow)
     months = {}
-    for month, n in entered.annotate(m=TruncMonth("entry_date")).values_list("m").annotate(n=Count("pk")).order_by():
-        months.setdefault(month, [0, 0])[0] = n
-    for month, n in engine.jobs_created(scope, as_of).annotate(m=TruncMonth("created_on")).values_list("m").annotate(
-            n=Count("pk")).order_by():
-        months.setdefault(month, [0, 0])[1] = n
+    for day, n in entered.values_list("entry_date").annotate(n=Count("pk")).order_by():
+        months.setdefault(day.replace(day=1), [0, 0])[0] += n
+    for day, n in engine.jobs_created(scope, as_of).values_list("created_on").annotate(n=Count("pk")).order_by():
+        months.setdefault(day.replace(day=1), [0, 0])[1] += n
     top = max([max(v) for v in months.values()], default=0) or 1
     timeline = [{"month": m, "entries": v[0], "jobs": v[1], "entries_pct": round(100 * v[0] / top, 1),
                  "jobs_pct": round(100 * v[1] / top, 1)} for m, v in sorted(months.items())]

@@ -37,6 +37,9 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", "--noinput", verbosity=0)  # DEBUG off: pages name the hashed static files
     from django.contrib.auth import get_user_model
     from django.db.models import Count
     from django.test import Client

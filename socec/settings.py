@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "socec.core",
+    "socec.accounts",
     "socec.places",
     "socec.orgs",
     "socec.programmes",
@@ -87,6 +88,7 @@ INSTALLED_APPS = [
     "socec.outbox",
     "socec.market",
     "socec.portal",
+    "socec.api",
     "socec.demo",
 ]
 

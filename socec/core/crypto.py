@@ -2,9 +2,10 @@
 
 Identifiers (names, CNP, contacts) are encrypted with AES-256-GCM under keys derived (HKDF)
 from SOCEC_ENCRYPTION_KEYS; the first key encrypts, every key decrypts (a token names its key
-by a short id), so a key can be rotated by putting the new one first and re-encrypting
-(`socec rotate_key`, a later issue). AES-GCM rather than Fernet because an import of a
-million participants encrypts millions of values: about 2 µs each instead of 14 µs.
+by a short id), so a key can be rotated by putting the new one first and re-encrypting every
+stored value (`socec rotate_key`, with `is_current` and `reencrypt`). AES-GCM rather than Fernet
+because an import of a million participants encrypts millions of values: about 2 µs each
+instead of 14 µs.
 Tokens written by Fernet (before this change) still decrypt.
 Look-ups and deduplication use an HMAC-SHA256 of a normalised value under
 SOCEC_PSEUDONYM_KEY, so the database never holds the plain value nor an unkeyed hash.
@@ -104,6 +105,25 @@ def decrypt(token: str) -> str:
         raise ImproperlyConfigured(
             "An identifier cannot be decrypted with the configured SOCEC_ENCRYPTION_KEYS."
         ) from exc
+
+
+def is_current(token: str) -> bool:
+    """Whether a stored token was written under the first (encrypting) key: only its key id is read."""
+    if not token.startswith(TOKEN_PREFIX):
+        return False  # a Fernet token, from before AES-GCM
+    try:
+        kid = base64.urlsafe_b64decode(token[3:11])[:4]  # 8 characters: the first 6 bytes
+    except (binascii.Error, ValueError):
+        return False
+    return kid == _current().kid
+
+
+def reencrypt(token: str) -> str | None:
+    """The value of `token` encrypted again under the first key, or None when it already is.
+    ImproperlyConfigured when no configured key decrypts it."""
+    if is_current(token):
+        return None
+    return encrypt(decrypt(token))
 
 
 def normalise_name(value: str) -> str:

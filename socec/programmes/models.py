@@ -24,6 +24,15 @@ class Project(models.Model):
                                           verbose_name=_("lead organisation"))
     regions = models.ManyToManyField(Region, blank=True, related_name="projects", verbose_name=_("regions"))
     description = models.TextField(_("description"), blank=True)
+    # Personal data retention (socec.people.retention): after this date the identifiers of the project's
+    # participants are erased by `socec retention --apply`, unless a person is in another project still kept.
+    retention_until = models.DateField(
+        _("keep participants' identifiers until"), null=True, blank=True,
+        help_text=_("After this date the participants' names, CNP and contacts are erased (their facts and every "
+                    "indicator stay). ESF+ projects keep their documents for the audit period: five years from "
+                    "31 December of the year of the last payment to the project (Regulation (EU) 2021/1060, art. "
+                    "82), so usually 31 December five years after the project ends. Empty: not set, nothing is "
+                    "erased."))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -34,10 +43,20 @@ class Project(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="project_end_after_start",
                                    violation_error_message=_("The end date is before the start date.")),
+            models.CheckConstraint(condition=Q(retention_until__isnull=True) | Q(retention_until__gte=F("end_date")),
+                                   name="project_retention_after_end",
+                                   violation_error_message=_("Identifiers must be kept at least until the project "
+                                                             "ends: the retention date is before the end date.")),
         ]
 
     def __str__(self):
         return f"{self.code} – {self.title}"
+
+    @property
+    def suggested_retention_until(self):
+        """31 December, five years after the year the project ends (the ESF+ audit period, counted from the
+        end of the project when the last payment's date is not known)."""
+        return self.end_date.replace(year=self.end_date.year + 5, month=12, day=31)
 
 
 class Partnership(models.Model):

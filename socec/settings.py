@@ -70,9 +70,11 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # socec.core before django_tasks_db: its db_worker command (recovering dead workers' tasks) takes the place
+    # of django_tasks_db's.
+    "socec.core",
     "django_tasks",
     "django_tasks_db",
-    "socec.core",
     "socec.accounts",
     "socec.places",
     "socec.orgs",
@@ -93,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so that every response has them: Content-Security-Policy, Permissions-Policy
+    "socec.accounts.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -101,6 +105,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # session expiry (absolute, idle) and the second factor before any staff page (socec/accounts)
+    "socec.accounts.middleware.SignInSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -226,6 +232,25 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY") else None
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script or style anywhere: pages load socec/static files only (HTMX's indicator style is off,
+# templates/staff/base.html); data: images for inline pictures. socec/accounts/middleware.py sends both.
+SOCEC_CONTENT_SECURITY_POLICY = os.environ.get("SOCEC_CONTENT_SECURITY_POLICY") or (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+SOCEC_PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+                            "microphone=(), payment=(), usb=()")
+
+# Sign-in security (socec/accounts). The second factor (TOTP app) is required of superusers and of
+# everyone whose role shows identifiers; turning it off is for development only (refused in production).
+SOCEC_REQUIRE_2FA = env_bool("SOCEC_REQUIRE_2FA", True)
+# A session ends SESSION_COOKIE_AGE after signing in, and after this long without a request.
+SOCEC_SESSION_IDLE_SECONDS = int(os.environ.get("SOCEC_SESSION_IDLE_SECONDS", str(30 * 60)))
+# This many failed sign-ins (password or code) in the window lock the user name, and the address, a while.
+SOCEC_LOGIN_MAX_FAILURES = int(os.environ.get("SOCEC_LOGIN_MAX_FAILURES", "5"))
+SOCEC_LOGIN_FAILURE_WINDOW = int(os.environ.get("SOCEC_LOGIN_FAILURE_WINDOW", str(15 * 60)))
+SOCEC_LOGIN_LOCK_SECONDS = int(os.environ.get("SOCEC_LOGIN_LOCK_SECONDS", str(15 * 60)))
 
 # Demo accounts' password; generated and printed by `socec demo` when unset.
 SOCEC_DEMO_PASSWORD = os.environ.get("SOCEC_DEMO_PASSWORD", "")
@@ -244,6 +269,11 @@ SOCEC_IMPORT_MAX_BYTES = int(os.environ.get("SOCEC_IMPORT_MAX_BYTES", 200 * 1024
 SOCEC_IMPORT_INLINE_MAX_BYTES = int(os.environ.get("SOCEC_IMPORT_INLINE_MAX_BYTES", 2 * 1024**2))
 SOCEC_IMPORT_MAX_UNCOMPRESSED = int(os.environ.get("SOCEC_IMPORT_MAX_UNCOMPRESSED", 4 * 1024**3))
 SOCEC_IMPORT_MAX_XLSX_ROWS = int(os.environ.get("SOCEC_IMPORT_MAX_XLSX_ROWS", 200_000))
+
+# REST API (socec/api): per client IP and minute, failed authentications (wrong or revoked tokens) and
+# anonymous requests to the public endpoints; past them, 429 with Retry-After.
+SOCEC_API_AUTH_FAILURES_PER_MINUTE = int(os.environ.get("SOCEC_API_AUTH_FAILURES_PER_MINUTE", "20"))
+SOCEC_API_PUBLIC_PER_MINUTE = int(os.environ.get("SOCEC_API_PUBLIC_PER_MINUTE", "120"))
 
 LOGGING = {
     "version": 1,

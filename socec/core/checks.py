@@ -41,6 +41,9 @@ def production_problems() -> list[checks.CheckMessage]:
                                    id="socec.E005", hint="Generate one with: socec generate_keys"))
     if not settings.ALLOWED_HOSTS or "*" in settings.ALLOWED_HOSTS:
         errors.append(checks.Error("ALLOWED_HOSTS must name this site's host names (not *).", id="socec.E006"))
+    if not getattr(settings, "SOCEC_REQUIRE_2FA", True):
+        errors.append(checks.Error("SOCEC_REQUIRE_2FA is off: staff who see identifiers must use a second factor.",
+                                   id="socec.E007", hint="Unset SOCEC_REQUIRE_2FA (it is for development only)."))
     return errors
 
 

@@ -7,6 +7,7 @@ system browser (`/usr/bin/chromium`, or `chromium` on PATH, or $SOCEC_CHROMIUM).
 Fixtures:
   browser     the headless Chromium, shared by the browser tests that run one after the other
   page        a desktop tab (1280x800, English) on the live server; page.goto("/staff/") works
+  strict_page the same, enforcing the Content-Security-Policy (page and phone bypass it for axe-core)
   phone       a phone tab (360x740, mobile, touch), same
   screenshot  screenshot(page, name): full-page PNG in var/screenshots/<test>/<name>.png
 Helpers in tests/browser/helpers.py: login_as(page, user), assert_no_serious_violations(page), ...
@@ -153,8 +154,12 @@ def browser():
     return CHROMIUM.get()
 
 
-def _context(browser, live_server, **options):
-    context = browser.new_context(base_url=live_server.url, locale=LOCALE, accept_downloads=True, **options)
+def _context(browser, live_server, bypass_csp=True, **options):
+    # bypass_csp: the pages' Content-Security-Policy forbids scripts other than the site's own files;
+    # the accessibility checks inject axe-core (page.add_script_tag), which needs this. The `strict_page`
+    # tab keeps the policy (tests/browser/test_security.py checks that the pages obey it).
+    context = browser.new_context(base_url=live_server.url, locale=LOCALE, accept_downloads=True,
+                                  bypass_csp=bypass_csp, **options)
     context.set_default_timeout(TIMEOUT_MS)
     return context
 
@@ -163,6 +168,14 @@ def _context(browser, live_server, **options):
 def page(browser, live_server):
     """A desktop browser tab (1280x800) whose relative URLs go to the live server."""
     context = _context(browser, live_server, viewport=DESKTOP)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def strict_page(browser, live_server):
+    """A desktop tab that enforces the pages' Content-Security-Policy (the others bypass it for axe-core)."""
+    context = _context(browser, live_server, bypass_csp=False, viewport=DESKTOP)
     yield context.new_page()
     context.close()
 

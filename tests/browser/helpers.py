@@ -1,8 +1,10 @@
 """What browser journeys share: signing in, axe-core checks, the phone-width check."""
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from socec.accounts import otp
 from tests.personas import PASSWORD
 
 try:
@@ -16,14 +18,44 @@ BLOCKING = ("critical", "serious")
 
 
 def login_as(page, user, password: str = PASSWORD):
-    """Signs in by filling and posting the staff sign-in form, as a person would; lands on /staff/."""
+    """Signs in by filling and posting the staff sign-in form, as a person would, then the second step
+    when the user needs one: sets up the authenticator app (reading the key the page shows) or types
+    the app's current code (computed with socec.accounts.otp). Lands on /staff/."""
     page.goto("/staff/login/")
     page.locator("input[name=username]").fill(user.get_username())
     page.locator("input[name=password]").fill(password)
     with page.expect_navigation():
         page.locator("form.form button[type=submit]").click()
     assert "/staff/login/" not in page.url, f"could not sign in as {user.get_username()}: still on {page.url}"
+    if "/staff/account/two-factor/setup/" in page.url:
+        secret = page.locator("#two-factor-key").get_attribute("data-key")
+        page.locator("input[name=code]").fill(otp.totp(secret))
+        with page.expect_navigation():
+            page.locator("form.two-factor-form button[type=submit]").click()
+        assert page.locator(".recovery-codes li").count() == 10, f"no recovery codes on {page.url}"
+        with page.expect_navigation():
+            page.locator("#recovery-codes-continue").click()
+    elif "/staff/account/two-factor/" in page.url:
+        page.locator("input[name=code]").fill(fresh_code(user))
+        with page.expect_navigation():
+            page.locator("form.two-factor-form button[type=submit]").click()
+    assert "/staff/account/two-factor/" not in page.url and "/staff/login/" not in page.url, (
+        f"the second step failed for {user.get_username()}: on {page.url}")
     return page
+
+
+def fresh_code(user) -> str:
+    """The app's code for a time step the server has not accepted yet (a code is refused the second
+    time): the current step or the next (accepted either side), else wait for the next step."""
+    from socec.accounts.models import TwoFactor
+
+    row = TwoFactor.objects.get(user=user)
+    while True:
+        current = otp.step_at()
+        for step in (current, current + 1):
+            if step > row.last_step:
+                return otp.hotp(row.secret, step)
+        time.sleep(max(0.05, (current + 1) * otp.STEP_SECONDS - otp.now()))
 
 
 # --- axe-core -----------------------------------------------------------------------------------

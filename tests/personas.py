@@ -96,3 +96,16 @@ def build_world() -> World:
         "B-001", "Bob", "Popescu", "M", dt.date(1985, 11, 3), cnp=BOB_CNP, county="CL"))
     return World(project=project, other_project=other, lead=lead, org_a=org_a, org_b=org_b, funder=funder,
                  admin=admin, alice=alice, bob=bob, **users)
+
+
+def add_public_persona(world: World) -> World:
+    """`public`: a signed-in user with no role in any project, who only speaks for a social enterprise
+    (an OrganisationMember of SES-P1, which project P1 supports). Also sets `world.ses_p1`."""
+    from socec.orgs.services import organisation_member_add
+
+    world.ses_p1 = make_org("SES-P1", "Cooperativa Sociala P1", legal_form="cooperative", is_ses=True,
+                            caen="1413", public=True, founded_on=dt.date(2024, 2, 1))
+    partnership_set(project=world.project, organisation=world.ses_p1, role="supported", by=None)
+    world.public = make_user("public")
+    organisation_member_add(organisation=world.ses_p1, user=world.public, by=None)
+    return world

@@ -13,8 +13,9 @@ from .models import Organisation, OrganisationMember, Product, SupportGrant
 
 
 def can_change_organisation(by, organisation: Organisation | None, project=None) -> bool:
-    """The system, superusers, managers of a project the organisation is in (or is joining),
-    and the organisation's own managers."""
+    """The system, superusers, the organisation's own managers and members, and the managers of a
+    project that supports it (an enterprise) or that it is joining. A partner's (or the lead's) staff
+    never change another partner organisation."""
     if by is None or by.is_superuser:
         return True
     from socec.programmes.access import project_access
@@ -30,20 +31,22 @@ def can_change_organisation(by, organisation: Organisation | None, project=None)
         return True
     return Membership.objects.filter(user=by, role=Role.MANAGER).filter(
         organisation=organisation).exists() or Membership.objects.filter(
-        user=by, role=Role.MANAGER, project__partnerships__organisation=organisation).exists()
+        user=by, role=Role.MANAGER, project__partnerships__organisation=organisation,
+        project__partnerships__role="supported").exists()
 
 
-def organisation_save(*, organisation: Organisation, by, project=None, **values) -> Organisation:
+def organisation_save(*, organisation: Organisation, by, project=None, expected_version: int | None = None,
+                      **values) -> Organisation:
     if not can_change_organisation(by, organisation, project):
         raise PermissionDenied(_("You may not change this organisation."))
-    return save_and_audit(organisation, by=by, project=project, values=values)
+    return save_and_audit(organisation, by=by, project=project, values=values, expected_version=expected_version)
 
 
 @transaction.atomic
-def product_save(*, product: Product, by, **values) -> Product:
+def product_save(*, product: Product, by, expected_version: int | None = None, **values) -> Product:
     if not can_change_organisation(by, product.organisation):
         raise PermissionDenied(_("You may not change this organisation."))
-    product = save_and_audit(product, by=by, values=values)
+    product = save_and_audit(product, by=by, values=values, expected_version=expected_version)
     _refresh_search_text(product.organisation)
     return product
 
@@ -122,7 +125,8 @@ def enterprise_add(*, project, by, **values) -> Organisation:
     return organisation
 
 
-def enterprise_save(*, organisation: Organisation, project, by, **values) -> Organisation:
+def enterprise_save(*, organisation: Organisation, project, by, expected_version: int | None = None,
+                    **values) -> Organisation:
     """The lifecycle and details of an enterprise the project supports, by the project's managers."""
     require(by, project, Cap.MANAGE_PROJECT)
     _require_supported(project, organisation)
@@ -131,16 +135,18 @@ def enterprise_save(*, organisation: Organisation, project, by, **values) -> Org
             setattr(organisation, key, value)
         _check_lifecycle(organisation)
         organisation.full_clean()
-        return organisation_save(organisation=organisation, by=by, project=project)
+        return organisation_save(organisation=organisation, by=by, project=project,
+                                 expected_version=expected_version)
 
 
-def grant_save(*, grant: SupportGrant, by, **values) -> SupportGrant:
+def grant_save(*, grant: SupportGrant, by, expected_version: int | None = None, **values) -> SupportGrant:
     """Support the project gave an enterprise it supports."""
     for key, value in values.items():
         setattr(grant, key, value)
     require(by, grant.project, Cap.MANAGE_PROJECT)
     _require_supported(grant.project, grant.organisation)
-    return audited_save(grant, by=by, project=grant.project, capability=Cap.MANAGE_PROJECT)
+    return audited_save(grant, by=by, project=grant.project, capability=Cap.MANAGE_PROJECT,
+                        expected_version=expected_version)
 
 
 def grant_delete(*, grant: SupportGrant, by) -> None:

@@ -112,3 +112,20 @@ def get_project_object_for(user, queryset: QuerySet, capability: str | None = No
     if capability and not access.can(capability):
         raise PermissionDenied(_("Your role in this project does not allow this."))
     return obj, access
+
+
+def audit_entries_visible(user, project: Project, access: ProjectAccess | None = None) -> QuerySet:
+    """The project's audit entries the user may read (Cap.VIEW_AUDIT is checked by the caller): all of
+    them for whole-project roles; for a partner's staff only what its own organisation's staff did,
+    since the other entries name other partners' participants (registrations, changes, who saw whose
+    identifiers)."""
+    from socec.audit.models import AuditEntry
+
+    access = access or project_access(user, project)
+    entries = AuditEntry.objects.filter(project=project)
+    if access is None:
+        return entries.none()
+    if access.whole_project:
+        return entries
+    return entries.filter(actor__in=Membership.objects.filter(
+        project=project, organisation_id=access.people_org_id).values("user"))

@@ -1,14 +1,19 @@
 """The staff application: sign-in, the user's projects, a project's overview and audit log."""
 
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from socec.audit.models import AuditEntry
-from socec.programmes.access import get_project_for
+from socec.accounts import lockout
+from socec.accounts.forms import SignInForm
+from socec.accounts.middleware import start_session
+from socec.accounts.views import after_password
+from socec.programmes.access import audit_entries_visible, get_project_for
 from socec.programmes.roles import Cap
 from socec.programmes.selectors import project_overview, project_partnerships, project_targets
 
@@ -18,8 +23,19 @@ AUDIT_PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
+    """The password step of signing in (locked after repeated failures: socec.accounts.forms.SignInForm);
+    then the second factor when the user needs one (socec.accounts.views.verify)."""
+
     template_name = "staff/login.html"
     redirect_authenticated_user = True
+    form_class = SignInForm
+
+    def form_valid(self, form):
+        user = form.get_user()
+        auth_login(self.request, user)
+        start_session(self.request.session)
+        lockout.clear_failures(user.get_username())
+        return HttpResponseRedirect(after_password(self.request, user))
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -66,6 +82,7 @@ def project(request, code):
         "can_view_audit": access.can(Cap.VIEW_AUDIT),
         "can_view_reports": access.can(Cap.VIEW_REPORTS),
         "can_change_people": access.can(Cap.CHANGE_PEOPLE),
+        "can_manage_project": access.can(Cap.MANAGE_PROJECT),
         "partnerships": project_partnerships(project),
         "regions": project.regions.all(),
         "targets": targets,
@@ -77,11 +94,12 @@ def project(request, code):
 @login_required
 def audit(request, code):
     project, access = get_project_for(request.user, code, Cap.VIEW_AUDIT)
-    entries = AuditEntry.objects.filter(project=project).order_by("-at", "-id")
+    entries = audit_entries_visible(request.user, project, access).order_by("-at", "-id")
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "staff/audit.html", {
         "project": project,
         "role": selectors.role_label(access),
         "page": page,
         "rows": selectors.audit_rows(page.object_list),
+        "own_organisation_only": not access.whole_project,
     })

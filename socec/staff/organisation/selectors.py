@@ -1,7 +1,8 @@
 """Which organisations a staff user sees and changes on the organisation pages.
 
 - changes (socec.orgs.services.can_change_organisation): superusers, the organisation's members
-  (OrganisationMember), managers on its behalf, managers of a project it is in;
+  (OrganisationMember), managers on its behalf, managers of a project that supports it (an
+  enterprise); never the staff of another partner;
 - sees: those, and anyone with a role in a project the organisation is in (403 on its pages);
 - anyone else: 404."""
 
@@ -22,7 +23,7 @@ def organisations_changeable_by(user) -> QuerySet:
     return Organisation.objects.filter(
         Q(members__user=user)
         | Q(memberships__in=managed)
-        | Q(partnerships__project__in=managed.values("project"))
+        | Q(partnerships__project__in=managed.values("project"), partnerships__role="supported")
     ).distinct().order_by("name")
 
 

@@ -101,6 +101,7 @@ RULES: dict[str, tuple[int, ...]] = {
     "P1_identifiers":   (401, 404,  200,  200,  200,  200,  200,  403,  404,  200),  # bulk identifiers
     "P1_activities":    (401, 404,  200,  200,  403,  200,  200,  403,  404,  200),
     "P1_manage":        (401, 404,  403,  200,  403,  200,  200,  403,  404,  200),
+    "P1_lead_manage":   (401, 404,  403,  403,  403,  403,  200,  403,  404,  200),  # the whole project's settings
     "P1_audit":         (401, 404,  403,  200,  200,  200,  200,  200,  404,  200),
     "P1_reports":       (401, 404,  403,  200,  200,  200,  200,  200,  404,  200),
     "P1_snapshot":      (401, 404,  403,  200,  403,  200,  200,  403,  404,  200),  # reports, then manage
@@ -489,7 +490,7 @@ STAFF_ROWS = [
     post("staff:participant_erase", "alice", "A_erase", "erase"),
     post("staff:participant_erase", "bob", "B_erase", "erase"),
     get("staff:participants_retention", "P1", "P1_manage"),
-    post("staff:participants_retention", "P1", "P1_manage", "retention"),
+    post("staff:participants_retention", "P1", "P1_lead_manage", "retention"),
     # training and counselling
     get("staff:courses", "P1", "P1_read"),
     get("staff:courses", "P2", "P2_read"),

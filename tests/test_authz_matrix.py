@@ -49,9 +49,9 @@ from PIL import Image
 from socec.indicators.services import snapshot_take
 from socec.jobs.models import Job
 from socec.jobs.services import employment_hire, job_save
-from socec.market.services import request_post
-from socec.orgs.models import Product
-from socec.orgs.services import product_save
+from socec.market.services import manage_token, request_post
+from socec.orgs.models import Product, SupportGrant
+from socec.orgs.services import grant_save, product_save
 from socec.outreach.models import Campaign, Event, Publication
 from socec.outreach.services import (
     campaign_save,
@@ -102,6 +102,7 @@ RULES: dict[str, tuple[int, ...]] = {
     "P1_activities":    (401, 404,  200,  200,  403,  200,  200,  403,  404,  200),
     "P1_manage":        (401, 404,  403,  200,  403,  200,  200,  403,  404,  200),
     "P1_lead_manage":   (401, 404,  403,  403,  403,  403,  200,  403,  404,  200),  # the whole project's settings
+    "A_staff":          (401, 404,  403,  200,  403,  403,  200,  403,  404,  200),  # roles given for A's staff
     "P1_audit":         (401, 404,  403,  200,  200,  200,  200,  200,  404,  200),
     "P1_reports":       (401, 404,  403,  200,  200,  200,  200,  200,  404,  200),
     "P1_snapshot":      (401, 404,  403,  200,  403,  200,  200,  403,  404,  200),  # reports, then manage
@@ -222,6 +223,8 @@ def build_matrix_world():
     w.product_a, w.product_b, w.product_ses = (
         product_save(product=Product(organisation=org), by=None, kind="service", name=f"Serviciu {org.code}")
         for org in (w.org_a, w.org_b, w.ses_p1))
+    w.grant = grant_save(grant=SupportGrant(project=p1, organisation=w.ses_p1), by=None, granted_on=D1,
+                         amount=Decimal("5000"), description="Echipamente")
     w.market_request = request_post(kind="buy", title="Uniforme", description="500 de bucati.", county=if_county,
                                     caen_section="C", caen="1413", organisation_name="Spitalul Judetean",
                                     poster_kind="public_body", contact_email="achizitii@spital.example")
@@ -365,6 +368,16 @@ POST_DATA = {
     "request": lambda w: {"reason": "Cererea scrisa a persoanei"},
     "erase": lambda w: {"reason": "Cererea scrisa a persoanei", "confirm": "on"},
     "retention": lambda w: {"retention_until": "2031-12-31"},
+    # bodies of API operations (sent as JSON)
+    "api partner": lambda w: {"organisation_id": w.ses_p2.pk, "role": "supported"},
+    "api target": lambda w: {"indicator": "EECO01", "value": "25"},
+    "api member": lambda w: {"username": "public", "organisation_id": w.org_a.pk, "role": "field_worker"},
+    "api grant": lambda w: {"amount": "7500.00"},
+    "api product": lambda w: {"kind": "product", "name": "Sapun lichid"},
+    "api profile": lambda w: {"description": "Descriere noua"},
+    "api org member": lambda w: {"username": "a_field"},
+    "api answer": lambda w: {"message": "Putem livra in doua saptamani."},
+    "api close": lambda w: {"token": manage_token(w.market_request)},
 }
 
 
@@ -660,6 +673,18 @@ API_TARGETS = {
     "run of a_manager": lambda w: {"pk": w.run_a.pk},
     "run of b_manager": lambda w: {"pk": w.run_b.pk},
     "indicator": lambda w: {"code": "P1", "indicator": "EECO01"},
+    "publication": lambda w: {"code": "P1", "pk": w.publication.pk},
+    "P2 publication@P1": lambda w: {"code": "P1", "pk": w.p2_publication.pk},
+    "photo": lambda w: {"code": "P1", "pk": w.event.pk, "photo_pk": w.photo.pk},
+    "grant": lambda w: {"code": "P1", "pk": w.ses_p1.pk, "grant_pk": w.grant.pk},
+    "SES product": lambda w: {"code": "P1", "pk": w.ses_p1.pk, "product_pk": w.product_ses.pk},
+    "ORG-A": lambda w: {"pk": w.org_a.pk},
+    "ORG-B": lambda w: {"pk": w.org_b.pk},
+    "SES-P1 org": lambda w: {"pk": w.ses_p1.pk},
+    "A product": lambda w: {"pk": w.org_a.pk, "product_pk": w.product_a.pk},
+    "A product@B": lambda w: {"pk": w.org_b.pk, "product_pk": w.product_a.pk},
+    "SES request": lambda w: {"pk": w.ses_p1.pk, "request_pk": w.market_request.pk},
+    "request": lambda w: {"pk": w.market_request.pk},
 }
 
 # name: "METHOD /api/v1/path" as in the OpenAPI description, or the URL name of a plain view under /api/v1/.
@@ -726,6 +751,73 @@ API_ROWS: list[Row] = [
     get("GET /api/v1/public/impact", "-", "anyone"),
     get("GET /api/v1/public/requests", "-", "anyone"),
     get("GET /api/v1/public/requests/stamp", "-", "anyone"),
+    # files, the caravan
+    get("GET /api/v1/projects/{code}/publications/{pk}", "publication", "P1_read"),
+    get("GET /api/v1/projects/{code}/publications/{pk}", "P2 publication@P1", "nowhere"),
+    get("GET /api/v1/projects/{code}/publications/{pk}/file", "publication", "P1_read"),
+    get("GET /api/v1/projects/{code}/publications/{pk}/file", "P2 publication@P1", "nowhere"),
+    Row("DELETE /api/v1/projects/{code}/publications/{pk}/file", "DELETE", "publication", "P1_activities",
+        writes=True),
+    Row("DELETE /api/v1/projects/{code}/publications/{pk}/file", "DELETE", "P2 publication@P1", "nowhere"),
+    get("GET /api/v1/projects/{code}/events/{pk}/photos", "event", "P1_read"),
+    get("GET /api/v1/projects/{code}/events/{pk}/photos", "P2 event@P1", "nowhere"),
+    get("GET /api/v1/projects/{code}/events/{pk}/photos/{photo_pk}/file", "photo", "P1_read"),
+    Row("DELETE /api/v1/projects/{code}/events/{pk}/photos/{photo_pk}", "DELETE", "photo", "P1_activities",
+        writes=True),
+    get("GET /api/v1/projects/{code}/caravan", "P1", "P1_read"),
+    get("GET /api/v1/projects/{code}/caravan", "P2", "P2_read"),
+    # enterprises: grants and products changed, reminders, art. 10, sustainability
+    Row("PATCH /api/v1/projects/{code}/enterprises/{pk}/grants/{grant_pk}", "PATCH", "grant", "P1_manage",
+        "api grant", writes=True),
+    Row("DELETE /api/v1/projects/{code}/enterprises/{pk}/grants/{grant_pk}", "DELETE", "grant", "P1_manage",
+        writes=True),
+    Row("PATCH /api/v1/projects/{code}/enterprises/{pk}/products/{product_pk}", "PATCH", "SES product",
+        "P1_manage", "api product", writes=True),
+    Row("DELETE /api/v1/projects/{code}/enterprises/{pk}/products/{product_pk}", "DELETE", "SES product",
+        "P1_manage", writes=True),
+    get("GET /api/v1/projects/{code}/enterprise-reminders", "P1", "P1_read"),
+    get("GET /api/v1/projects/{code}/enterprises/{pk}/art10", "SES-P1", "P1_read"),
+    get("GET /api/v1/projects/{code}/enterprises/{pk}/art10", "SES-P2@P1", "nowhere"),
+    get("GET /api/v1/projects/{code}/jobs-sustainability", "P1", "P1_read"),
+    # certificates, the workbook's template and an import's errors
+    get("GET /api/v1/projects/{code}/enrolments/{pk}/certificate", "enrolment alice", "A_change"),
+    get("GET /api/v1/projects/{code}/enrolments/{pk}/certificate", "enrolment bob", "B_change"),
+    get("GET /api/v1/workbook/template", "-", "signed_in"),
+    get("GET /api/v1/imports/{pk}/errors", "run of a_manager", "run_of_a_manager"),
+    get("GET /api/v1/imports/{pk}/errors", "run of b_manager", "run_of_b_manager"),
+    # the project's partners, targets and staff
+    get("GET /api/v1/projects/{code}/partners", "P1", "P1_read"),
+    get("GET /api/v1/projects/{code}/partners", "P2", "P2_read"),
+    post("POST /api/v1/projects/{code}/partners", "P1", "P1_lead_manage", "api partner"),
+    get("GET /api/v1/projects/{code}/targets", "P1", "P1_read"),
+    post("POST /api/v1/projects/{code}/targets", "P1", "P1_lead_manage", "api target"),
+    get("GET /api/v1/projects/{code}/members", "P1", "P1_manage"),
+    get("GET /api/v1/projects/{code}/members", "P2", "P2_read"),
+    post("POST /api/v1/projects/{code}/members", "P1", "A_staff", "api member"),
+    # organisations a user speaks for, and the market
+    get("GET /api/v1/organisations", "-", "signed_in"),
+    get("GET /api/v1/organisations/{pk}", "ORG-A", "org_A"),
+    get("GET /api/v1/organisations/{pk}", "ORG-B", "org_B"),
+    get("GET /api/v1/organisations/{pk}", "SES-P1 org", "org_SES_P1"),
+    Row("PATCH /api/v1/organisations/{pk}", "PATCH", "ORG-A", "org_A", "api profile", writes=True),
+    Row("PATCH /api/v1/organisations/{pk}", "PATCH", "SES-P1 org", "org_SES_P1", "api profile", writes=True),
+    get("GET /api/v1/organisations/{pk}/products", "ORG-A", "org_A"),
+    post("POST /api/v1/organisations/{pk}/products", "ORG-A", "org_A", "api product"),
+    post("POST /api/v1/organisations/{pk}/products", "ORG-B", "org_B", "api product"),
+    get("GET /api/v1/organisations/{pk}/products/{product_pk}", "A product", "org_A"),
+    get("GET /api/v1/organisations/{pk}/products/{product_pk}", "A product@B", "A_product_at_B"),
+    Row("PATCH /api/v1/organisations/{pk}/products/{product_pk}", "PATCH", "A product", "org_A", "api product",
+        writes=True),
+    Row("DELETE /api/v1/organisations/{pk}/products/{product_pk}", "DELETE", "A product", "org_A", writes=True),
+    Row("DELETE /api/v1/organisations/{pk}/products/{product_pk}", "DELETE", "A product@B", "A_product_at_B"),
+    get("GET /api/v1/organisations/{pk}/members", "ORG-A", "org_A"),
+    post("POST /api/v1/organisations/{pk}/members", "ORG-A", "org_A", "api org member"),
+    post("POST /api/v1/organisations/{pk}/members", "SES-P1 org", "org_SES_P1", "api org member"),
+    get("GET /api/v1/organisations/{pk}/requests", "SES-P1 org", "org_SES_P1"),
+    get("GET /api/v1/organisations/{pk}/requests", "ORG-A", "org_A"),
+    post("POST /api/v1/organisations/{pk}/requests/{request_pk}/answers", "SES request", "org_SES_P1",
+         "api answer"),
+    post("POST /api/v1/public/requests/{pk}/close", "request", "anyone", "api close"),
     # the plain views kept at their old URL names
     get("api_report", "P1", "P1_reports"),
     get("api_report_records", "indicator", "P1_reports"),
@@ -771,6 +863,8 @@ API_ROWS_TO_WRITE = {
     "PATCH /api/v1/projects/{code}/publications/{pk}",
     "POST /api/v1/imports",
     "POST /api/v1/public/requests",
+    "POST /api/v1/projects/{code}/publications/{pk}/file",  # multipart: tests/test_api_more.py
+    "POST /api/v1/projects/{code}/events/{pk}/photos",  # multipart: tests/test_api_more.py
 }
 
 

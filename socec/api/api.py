@@ -148,6 +148,7 @@ def _mount():
         audit,
         enterprises,
         indicators,
+        organisations,
         outreach,
         participants,
         projects,
@@ -156,7 +157,8 @@ def _mount():
         workbook,
     )
 
-    for module in (projects, participants, training, enterprises, outreach, workbook, indicators, audit, public):
+    for module in (projects, participants, training, enterprises, outreach, workbook, indicators, audit, organisations,
+                   public):
         api.add_router("", module.router)
 
 

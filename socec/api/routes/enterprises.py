@@ -5,7 +5,7 @@ enterprises (MANAGE_PROJECT), managers and field workers record jobs (CHANGE_ACT
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -17,7 +17,14 @@ from pydantic import Field
 from socec.jobs.models import Employment, Job
 from socec.jobs.services import employment_hire, employment_leave, job_save
 from socec.orgs.models import LegalForm, Organisation, Product, SupportGrant
-from socec.orgs.services import enterprise_add, enterprise_save, grant_save, product_save
+from socec.orgs.services import (
+    enterprise_add,
+    enterprise_save,
+    grant_delete,
+    grant_save,
+    product_delete,
+    product_save,
+)
 from socec.people.access import participations_visible_to
 from socec.people.models import VulnerableCategory
 from socec.places.models import Area
@@ -222,6 +229,153 @@ def product_create(request, code: ShortText, pk: Id, payload: ProductIn):
                                                 **payload.dict())))
 
 
+class GrantPatchIn(Schema):
+    granted_on: dt.date | None = None
+    amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
+    de_minimis: bool | None = None
+    description: ShortText | None = Field(None, max_length=200)
+    version: Version | None = None
+
+
+def _grant(request, code, pk, grant_pk):
+    project, _access, org = _enterprise(request, code, pk, Cap.MANAGE_PROJECT)
+    grant = SupportGrant.objects.filter(project=project, organisation=org, pk=grant_pk).first()
+    if grant is None:
+        raise Http404(_("No such grant."))
+    return grant
+
+
+def _not_null(values: dict, *names) -> dict:
+    errors = {n: _("This field cannot be empty.") for n in names if n in values and values[n] is None}
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+@router.patch("/projects/{code}/enterprises/{pk}/grants/{grant_pk}", response=responses(GrantOut),
+              summary="Change a support grant")
+def grant_update(request, code: ShortText, pk: Id, grant_pk: Id, payload: GrantPatchIn):
+    grant = _grant(request, code, pk, grant_pk)
+    values = _not_null(payload.dict(exclude_unset=True, exclude={"version"}), "granted_on", "amount", "de_minimis")
+    if "description" in values and values["description"] is None:
+        values["description"] = ""
+    return grant_out(call(grant_save, grant=grant, by=request.user, expected_version=payload.version, **values))
+
+
+@router.delete("/projects/{code}/enterprises/{pk}/grants/{grant_pk}", response=responses(None, 204),
+               summary="Delete a support grant")
+def grant_remove(request, code: ShortText, pk: Id, grant_pk: Id):
+    grant_delete(grant=_grant(request, code, pk, grant_pk), by=request.user)
+    return Status(204, None)
+
+
+class ProductPatchIn(Schema):
+    kind: Literal[tuple(Product.Kind.values)] | None = None
+    name: ShortText | None = Field(None, max_length=200)
+    description: Text | None = None
+    version: Version | None = None
+
+
+def product_values(payload: ProductPatchIn) -> dict:
+    values = _not_null(payload.dict(exclude_unset=True, exclude={"version"}), "kind", "name")
+    if "description" in values and values["description"] is None:
+        values["description"] = ""
+    return values
+
+
+def _product(request, code, pk, product_pk):
+    _project, _access, org = _enterprise(request, code, pk, Cap.MANAGE_PROJECT)
+    product = Product.objects.select_related("organisation").filter(organisation=org, pk=product_pk).first()
+    if product is None:
+        raise Http404(_("No such product or service."))
+    return product
+
+
+@router.patch("/projects/{code}/enterprises/{pk}/products/{product_pk}", response=responses(ProductOut),
+              summary="Change a product or service")
+def product_update(request, code: ShortText, pk: Id, product_pk: Id, payload: ProductPatchIn):
+    product = _product(request, code, pk, product_pk)
+    return product_out(call(product_save, product=product, by=request.user, expected_version=payload.version,
+                            **product_values(payload)))
+
+
+@router.delete("/projects/{code}/enterprises/{pk}/products/{product_pk}", response=responses(None, 204),
+               summary="Delete a product or service")
+def product_remove(request, code: ShortText, pk: Id, product_pk: Id):
+    product_delete(product=_product(request, code, pk, product_pk), by=request.user)
+    return Status(204, None)
+
+
+# --- certificates, the art. 10 check -----------------------------------------------------------------------
+
+
+class ReminderOut(Schema):
+    organisation_id: int
+    organisation: str
+    name: str
+    certificate: Literal["attestation", "social_mark"]
+    number: str
+    issued_on: dt.date
+    valid_until: dt.date
+    status: Literal["valid", "expires_soon", "expired"]
+    days_left: int
+
+
+class RemindersOut(Schema):
+    today: dt.date
+    within_days: int
+    items: list[ReminderOut]
+
+
+@router.get("/projects/{code}/enterprise-reminders", response=responses(RemindersOut),
+            summary="Attestations and social marks of the project's enterprises that expired or expire soon")
+def enterprise_reminders(request, code: ShortText):
+    project, _access = get_project_for(request.user, code)
+    today = dt.date.today()
+    return {"today": today, "within_days": selectors.REMINDER_DAYS, "items": [
+        {"organisation_id": r["org"].pk, "organisation": r["org"].code, "name": r["org"].name,
+         "certificate": r["validity"].kind, "number": r["validity"].number, "issued_on": r["validity"].issued_on,
+         "valid_until": r["validity"].valid_until, "status": r["validity"].status, "days_left": r["days"]}
+        for r in selectors.reminders(project, today)]}
+
+
+class Art10RowOut(Schema):
+    employment_id: int
+    job_id: int
+    job: str
+    holder: str
+    hours_per_week: int
+    vulnerable: bool
+
+
+class Art10Out(Schema):
+    on: dt.date
+    qualifies: bool
+    employees: int
+    vulnerable: int
+    hours: int
+    vulnerable_hours: int
+    staff_share: Decimal
+    hours_share: Decimal
+    sentence: str
+    hidden: int
+    rows: list[Art10RowOut]
+
+
+@router.get("/projects/{code}/enterprises/{pk}/art10", response=responses(Art10Out),
+            summary="The art. 10 check (Law 219/2015): is it a social insertion enterprise on a date (default today)")
+def enterprise_art10(request, code: ShortText, pk: Id, on: dt.date | None = None):
+    project, access, org = _enterprise(request, code, pk)
+    check = selectors.art10_check(request.user, access, project, org, on or dt.date.today())
+    f = check.figures
+    return {"on": check.on, "qualifies": f.qualifies, "employees": f.employees, "vulnerable": f.vulnerable,
+            "hours": f.hours, "vulnerable_hours": f.vulnerable_hours, "staff_share": f.staff_share,
+            "hours_share": f.hours_share, "sentence": selectors.art10_sentence(check), "hidden": check.hidden,
+            "rows": [{"employment_id": r["employment"].pk, "job_id": r["employment"].job_id,
+                      "job": r["employment"].job.code, "holder": r["holder"], "hours_per_week": r["hours"],
+                      "vulnerable": r["vulnerable"]} for r in check.rows]}
+
+
 # --- jobs and employments ----------------------------------------------------------------------------------
 
 
@@ -373,3 +527,37 @@ def employment_end(request, code: ShortText, pk: Id, employment_pk: Id, payload:
              expected_version=payload.version)
     seen = selectors.visible_participation_ids(request.user, project, [e.participation_id])
     return employment_out(e, selectors.holder_label(e, access, seen))
+
+
+class SustainedJobOut(Schema):
+    id: int
+    code: str
+    employer_id: int
+    employer: str
+    title: str
+    created_on: dt.date
+    hours_per_week: int | None
+    held: bool
+    holders: int
+
+
+class SustainabilityOut(Schema):
+    months: int
+    check_on: dt.date
+    future: bool
+    total: int
+    kept: int
+    share: int | None
+    jobs: list[SustainedJobOut]
+
+
+@router.get("/projects/{code}/jobs-sustainability", response=responses(SustainabilityOut),
+            summary="The jobs the project created, and which are held some months after the project's end")
+def jobs_sustainability(request, code: ShortText, months: Annotated[int, Field(ge=0, le=120)] = 6):
+    project, _access = get_project_for(request.user, code)
+    found = selectors.sustainability(project, months)
+    return {"months": months, "check_on": found["check_on"], "future": found["future"], "total": found["total"],
+            "kept": found["kept"], "share": found["share"], "jobs": [
+                {"id": j.pk, "code": j.code, "employer_id": j.employer_id, "employer": j.employer.code,
+                 "title": j.title, "created_on": j.created_on, "hours_per_week": j.hours_per_week,
+                 "held": bool(j.held), "holders": j.holders} for j in found["jobs"]]}

@@ -7,16 +7,19 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from socec.orgs.models import Organisation
 from socec.outreach import services
-from socec.outreach.models import Campaign, Event, EventAttendance, Publication
+from socec.outreach.files import file_response, kind_of_stored
+from socec.outreach.models import Campaign, Event, EventAttendance, EventPhoto, Publication
 from socec.people.access import participations_visible_to
 from socec.places.models import Area
 from socec.programmes.access import get_project_for, get_project_object_for
 from socec.programmes.roles import Cap
+from socec.staff.outreach import selectors as outreach_selectors
 
 from ..base import DEFAULT_LIMIT, MAX_ID, Id, Limit, Page, ShortText, Text, Version, paginate, responses
 from ..locking import call, version_of
@@ -286,7 +289,7 @@ def publication_list(request, code: ShortText, cursor: ShortText | None = None, 
 
 
 @router.post("/projects/{code}/publications", response=responses(PublicationOut, 201),
-             summary="Record a publication (the file is uploaded in the staff application)")
+             summary="Record a publication (upload its file with POST .../publications/{pk}/file)")
 def publication_create(request, code: ShortText, payload: PublicationIn):
     project, _access = get_project_for(request.user, code, Cap.CHANGE_ACTIVITIES)
     values = _publication_values(payload)
@@ -303,3 +306,124 @@ def publication_update(request, code: ShortText, pk: Id, payload: PublicationIn)
                                                   Cap.CHANGE_ACTIVITIES, pk=pk)
     return publication_out(call(services.publication_save, publication=publication, by=request.user,
                                 expected_version=payload.version, **_publication_values(payload)))
+
+
+def _publication(request, code, pk, capability=None):
+    return get_project_object_for(request.user, Publication.objects.filter(project__code=code), capability, pk=pk)
+
+
+@router.get("/projects/{code}/publications/{pk}", response=responses(PublicationOut), summary="Get a publication")
+def publication_get(request, code: ShortText, pk: Id):
+    return publication_out(_publication(request, code, pk)[0])
+
+
+@router.post("/projects/{code}/publications/{pk}/file", response=responses(PublicationOut),
+             summary="Upload the publication's file (PDF, ODT or DOCX, checked by content); replaces any earlier one")
+def publication_file_upload(request, code: ShortText, pk: Id, file: File[UploadedFile],
+                            version: int | None = Form(None, ge=0, le=MAX_ID)):
+    publication, _access = _publication(request, code, pk, Cap.CHANGE_ACTIVITIES)
+    return publication_out(call(services.publication_save, publication=publication, by=request.user,
+                                expected_version=version, file=file))
+
+
+@router.get("/projects/{code}/publications/{pk}/file", response=responses(bytes),
+            summary="Download the publication's file")
+def publication_file_download(request, code: ShortText, pk: Id):
+    publication, _access = _publication(request, code, pk)
+    return file_response(publication.file, download_name=publication.code, as_attachment=True)
+
+
+@router.delete("/projects/{code}/publications/{pk}/file", response=responses(PublicationOut),
+               summary="Remove the publication's file")
+def publication_file_remove(request, code: ShortText, pk: Id):
+    publication, _access = _publication(request, code, pk, Cap.CHANGE_ACTIVITIES)
+    if not publication.file:
+        raise Http404(_("No file."))
+    return publication_out(services.publication_save(publication=publication, by=request.user, file=False))
+
+
+# --- event photos -----------------------------------------------------------------------------------------
+
+
+class PhotoOut(Schema):
+    id: int
+    event_id: int
+    caption: str
+    content_type: str
+    created_at: dt.datetime
+
+
+def photo_out(photo: EventPhoto) -> dict:
+    kind = kind_of_stored(photo.file.name)
+    return {"id": photo.pk, "event_id": photo.event_id, "caption": photo.caption,
+            "content_type": kind.content_type if kind else "application/octet-stream", "created_at": photo.created_at}
+
+
+def _photo(request, code, pk, photo_pk, capability=None):
+    event, _access = _event(request, code, pk, capability)
+    photo = EventPhoto.objects.select_related("event__project").filter(event=event, pk=photo_pk).first()
+    if photo is None:
+        raise Http404(_("No such photo."))
+    return photo
+
+
+@router.get("/projects/{code}/events/{pk}/photos", response=responses(Page[PhotoOut]), summary="An event's photos")
+def event_photo_list(request, code: ShortText, pk: Id, cursor: ShortText | None = None, limit: Limit = DEFAULT_LIMIT):
+    event, _access = _event(request, code, pk)
+    return paginate(EventPhoto.objects.filter(event=event), cursor, limit, photo_out)
+
+
+@router.post("/projects/{code}/events/{pk}/photos", response=responses(PhotoOut, 201),
+             summary="Add a photo (JPEG or PNG, checked by content) with its caption, the text alternative")
+def event_photo_upload(request, code: ShortText, pk: Id, file: File[UploadedFile],
+                       caption: str = Form("", max_length=300)):
+    event, _access = _event(request, code, pk, Cap.CHANGE_ACTIVITIES)
+    if "\x00" in caption:
+        raise ValidationError({"caption": _("NUL characters are not allowed.")})
+    return Status(201, photo_out(services.event_photo_add(event=event, by=request.user, file=file, caption=caption)))
+
+
+@router.get("/projects/{code}/events/{pk}/photos/{photo_pk}/file", response=responses(bytes),
+            summary="Download a photo")
+def event_photo_download(request, code: ShortText, pk: Id, photo_pk: Id):
+    photo = _photo(request, code, pk, photo_pk)
+    return file_response(photo.file, download_name=f"{photo.event.code}-{photo.pk}", as_attachment=False)
+
+
+@router.delete("/projects/{code}/events/{pk}/photos/{photo_pk}", response=responses(None, 204),
+               summary="Remove a photo")
+def event_photo_remove(request, code: ShortText, pk: Id, photo_pk: Id):
+    photo = _photo(request, code, pk, photo_pk, Cap.CHANGE_ACTIVITIES)
+    services.event_photo_delete(photo=photo, by=request.user)
+    return Status(204, None)
+
+
+# --- the caravan --------------------------------------------------------------------------------------------
+
+
+class CaravanStopOut(Schema):
+    number: int
+    id: int
+    code: str
+    date: dt.date
+    title: str
+    county: str
+    locality: int | None
+    attendance: int | None
+
+
+class CaravanOut(Schema):
+    stops: list[CaravanStopOut]
+    count: int
+    counties: int
+
+
+@router.get("/projects/{code}/caravan", response=responses(CaravanOut),
+            summary="The caravan's stops in route order (record one as an event of kind caravan_stop)")
+def caravan_get(request, code: ShortText):
+    project, _access = get_project_for(request.user, code)
+    stops = list(outreach_selectors.caravan_stops(project))
+    return {"stops": [{"number": n, "id": s.pk, "code": s.code, "date": s.date, "title": s.title,
+                       "county": s.county_id, "locality": s.locality_id,
+                       "attendance": outreach_selectors.attendance_figure(s)} for n, s in enumerate(stops, start=1)],
+            "count": len(stops), "counties": len({s.county_id for s in stops})}

@@ -32,6 +32,7 @@ from socec.places.models import Area
 from socec.programmes.access import get_project_for
 from socec.programmes.roles import Cap
 from socec.staff.participants import selectors
+from socec.staff.participants.forms import fill_from_cnp
 
 from ..base import DEFAULT_LIMIT, MAX_ID, ApiError, Id, Limit, Page, ShortText, Version, paginate, responses
 from ..locking import call, check_version, version_of
@@ -109,8 +110,8 @@ class RegisterIn(FactsIn, IdentifiersIn):
     person_ref: ShortText = Field(max_length=40)
     first_name: str = Field(min_length=1, max_length=100)
     last_name: str = Field(min_length=1, max_length=100)
-    sex: choices(Sex)
-    birth_date: dt.date
+    sex: choices(Sex) | None = Field(None, description="default: what the CNP encodes")
+    birth_date: dt.date | None = Field(None, description="default: what the CNP encodes")
     county: str = Field(min_length=1, max_length=2)
     entry_date: dt.date
     labour_status: choices(LabourStatus)
@@ -192,6 +193,21 @@ def _not_future(data: dict, *names) -> None:
         raise ValidationError(errors)
 
 
+def _birth_and_sex(data: dict) -> None:
+    """As the staff registration form: a valid CNP fills in the birth date and the sex when they are missing."""
+    try:
+        fill_from_cnp(data)
+    except ValidationError as exc:
+        raise ValidationError({"cnp": exc.messages}) from None
+    errors = {}
+    if not data.get("birth_date"):
+        errors["birth_date"] = _("Give the birth date (or a CNP).")
+    if not data.get("sex"):
+        errors["sex"] = _("Choose the sex (or give a CNP).")
+    if errors:
+        raise ValidationError(errors)
+
+
 def participant_out(p: Participation, vulnerable=None) -> dict:
     codes = [v.code for v in (vulnerable if vulnerable is not None else p.vulnerable.all())]
     return {"id": p.pk, "project": p.project.code, "person_ref": p.person_ref, "organisation": p.organisation.code,
@@ -258,6 +274,7 @@ def participant_get(request, code: ShortText, pk: Id):
 def participant_register(request, code: ShortText, payload: RegisterIn):
     project, access = get_project_for(request.user, code, Cap.CHANGE_PEOPLE)
     data = _text_fields(payload.dict(exclude={"organisation_id"}, exclude_none=True))
+    _birth_and_sex(data)
     _not_future(data, "entry_date", "consent_on", "birth_date")
     _check_email(data)
     organisation = None

@@ -7,7 +7,7 @@ seconds old, and the form's posts-per-IP limit). Anonymous callers are limited p
 import datetime as dt
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from socec.portal.activities import impact
 from socec.portal.directory import selectors as directory
 
 from .. import ratelimit
-from ..base import DEFAULT_LIMIT, ApiError, ErrorOut, Limit, Page, ShortText, Text, paginate, responses
+from ..base import DEFAULT_LIMIT, ApiError, ErrorOut, Id, Limit, Page, ShortText, Text, paginate, responses
 
 router = Router(tags=["public"], auth=None)
 PAGE = 500
@@ -166,3 +166,26 @@ def public_request_post(request, payload: RequestIn):
     item = market_services.request_post(by=None, site_url=request.build_absolute_uri("/"), **values)
     spam.count_post(ip)
     return Status(201, request_out(item))
+
+
+class CloseIn(Schema):
+    token: ShortText
+
+
+class ClosedOut(Schema):
+    id: int
+    is_open: bool
+    closed_at: dt.datetime | None
+
+
+@router.post("/public/requests/{pk}/close", response=responses(ClosedOut),
+             summary="Close a market request, with the token of the private management link e-mailed to the poster")
+def public_request_close(request, pk: Id, payload: CloseIn):
+    """The management link is /market/requests/<id>/manage/<token>/; whoever holds it may close the request.
+    404 for an unknown request or a token that is not its own (as the link's page)."""
+    _anonymous_limit(request)
+    item = Request.objects.filter(pk=pk).first()
+    if item is None or not market_services.token_is_valid(item, payload.token):
+        raise Http404(_("This management link is not valid."))
+    item = market_services.request_close(request=item, by=None, token=payload.token)
+    return {"id": item.pk, "is_open": item.is_open, "closed_at": item.closed_at}

@@ -7,11 +7,13 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
+from pathlib import Path
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
-from django.utils import timezone
+from django.http import FileResponse, HttpResponse
+from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -20,6 +22,8 @@ from socec.programmes.access import get_project_for
 from socec.workbook import services
 from socec.workbook.export import export_project
 from socec.workbook.models import ImportRun
+from socec.workbook.report import ImportReport
+from socec.workbook.template import write_template
 
 from ..base import DEFAULT_LIMIT, Id, Limit, Page, ShortText, paginate, responses
 
@@ -98,3 +102,31 @@ def project_export(request, code: ShortText, format: Literal["xlsx", "zip"] = "x
             os.unlink(path)
     return FileResponse(handle, as_attachment=True, content_type=CONTENT_TYPES[format],
                         filename=f"{project.code}-{timezone.localdate():%Y-%m-%d}.{format}")
+
+
+@router.get("/imports/{pk}/errors", response=responses(bytes),
+            summary="An import's errors as CSV (sheet, row, column, problem), to fix the workbook")
+def import_errors_csv(request, pk: Id):
+    run = services.get_import_run_for(request.user, pk)
+    report = ImportReport.from_dict(run.report) if run.report else ImportReport(file_name=run.original_name)
+    stem = slugify(Path(run.original_name).stem) or "workbook"
+    # The byte order mark lets spreadsheet programs read the diacritics as UTF-8.
+    response = HttpResponse("\ufeff" + report.to_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
+    return response
+
+
+@router.get("/workbook/template", response=responses(bytes), summary="The blank workbook to fill in (.xlsx)")
+def workbook_template(request, language: Literal["ro", "en"] | None = None):
+    language = language or (translation.get_language() or "ro").split("-")[0]
+    language = language if language in ("ro", "en") else "ro"
+    fd, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(fd)
+    try:
+        write_template(path, language=language)
+        handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+    return FileResponse(handle, as_attachment=True, content_type=CONTENT_TYPES["xlsx"],
+                        filename=f"socec-workbook-template-{language}.xlsx")

@@ -57,6 +57,19 @@ class FilterForm(forms.Form):
             (g.code, g.label) for g in GAPS]
 
 
+def fill_from_cnp(values: dict) -> None:
+    """The birth date and the sex a valid CNP encodes, where `values` has none (the registration form's rule,
+    the API's too). ValidationError when the CNP is not valid."""
+    cnp = (values.get("cnp") or "").strip()
+    if not cnp:
+        return
+    facts = parse_cnp(cnp)
+    if not values.get("birth_date"):
+        values["birth_date"] = facts.birth_date
+    if not values.get("sex") and facts.sex:
+        values["sex"] = facts.sex
+
+
 class CnpCheckMixin:
     def clean_cnp(self):
         cnp = (self.cleaned_data.get("cnp") or "").strip()
@@ -65,16 +78,13 @@ class CnpCheckMixin:
         return cnp
 
     def _cnp_against_birth_and_sex(self, cleaned):
-        cnp = cleaned.get("cnp")
-        if not cnp:
+        if not cleaned.get("cnp"):
             return
-        facts = parse_cnp(cnp)
-        if not cleaned.get("birth_date"):
-            cleaned["birth_date"] = facts.birth_date
-            self.errors.pop("birth_date", None)
-        if not cleaned.get("sex") and facts.sex:
-            cleaned["sex"] = facts.sex
-            self.errors.pop("sex", None)
+        missing = [name for name in ("birth_date", "sex") if not cleaned.get(name)]
+        fill_from_cnp(cleaned)
+        for name in missing:
+            if cleaned.get(name):
+                self.errors.pop(name, None)
 
 
 class RegisterForm(CnpCheckMixin, forms.Form):

@@ -33,11 +33,15 @@ def masked(field: str, value):
     return _plain(value)
 
 
+# Bookkeeping columns, never shown as changes (version: socec/core/locking.py).
+UNAUDITED = frozenset({"created_at", "updated_at", "version"})
+
+
 def snapshot(obj: models.Model, fields=None) -> dict:
     """The values of a model's concrete fields (foreign keys as ids), masked where needed."""
     out = {}
     for f in obj._meta.concrete_fields:
-        if f.primary_key or (fields is not None and f.name not in fields) or f.name in ("created_at", "updated_at"):
+        if f.primary_key or (fields is not None and f.name not in fields) or f.name in UNAUDITED:
             continue
         out[f.name] = masked(f.name, getattr(obj, f.attname))
     return out

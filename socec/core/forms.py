@@ -15,8 +15,13 @@ class DateInput(forms.DateInput):
 
 def apply_errors(form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None) -> None:
     """A service's ValidationError shown on the form: next to the field it names (or the field
-    `rename` maps that name to), else above the form."""
-    if hasattr(error, "error_dict"):
+    `rename` maps that name to), else above the form. A locking.Conflict keeps the user's input and
+    says what changed meanwhile (socec/core/locking.py)."""
+    from .locking import Conflict
+
+    if isinstance(error, Conflict):
+        error.apply_to(form)
+    elif hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             name = (rename or {}).get(name, name)
             form.add_error(name if name in form.fields else None, errors)

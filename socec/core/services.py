@@ -8,21 +8,35 @@ from socec.audit.models import AuditEntry
 from socec.audit.services import audit_record, diff, snapshot
 from socec.programmes.access import require
 
+from . import locking
 
-def audited_save(obj, *, by, project, capability: str, values: dict | None = None):
-    """Creates or updates `obj` (a model belonging to `project`) with `values` set on it."""
+
+def audited_save(obj, *, by, project, capability: str, values: dict | None = None,
+                 expected_version: int | None = None):
+    """Creates or updates `obj` (a model belonging to `project`) with `values` set on it.
+    `expected_version`: see socec/core/locking.py (None: no check)."""
     require(by, project, capability)
-    return save_and_audit(obj, by=by, project=project, values=values)
+    return save_and_audit(obj, by=by, project=project, values=values, expected_version=expected_version)
 
 
-def save_and_audit(obj, *, by, project=None, values: dict | None = None):
+def save_and_audit(obj, *, by, project=None, values: dict | None = None, expected_version: int | None = None):
     """The write itself, for callers that checked permission their own way: set, validate,
-    save and audit in one transaction."""
+    save and audit in one transaction. A versioned record (socec/core/locking.py) changed since
+    `expected_version` raises locking.Conflict with nothing written; a save that changes it raises
+    its version by one."""
     with transaction.atomic():
-        before = snapshot(type(obj).objects.get(pk=obj.pk)) if obj.pk else {}
+        versioned = obj.pk is not None and locking.is_versioned(obj)
+        if versioned:
+            stored = locking.claim(obj, expected_version)
+        else:
+            stored = type(obj).objects.get(pk=obj.pk) if obj.pk else None
+        before = snapshot(stored) if stored is not None else {}
         for key, value in (values or {}).items():
             setattr(obj, key, value)
         obj.full_clean()
+        changes = diff(before, snapshot(obj)) if before else {}
+        if versioned:
+            setattr(obj, locking.FIELD, getattr(stored, locking.FIELD) + (1 if changes else 0))
         obj.save()
         changes = diff(before, snapshot(obj))
         if not before or changes:

@@ -6,6 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from socec.core.fields import EncryptedTextField
+from socec.core.locking import VersionField
 from socec.orgs.models import Organisation, code_validator
 from socec.people.models import Participation, VulnerableCategory
 from socec.programmes.models import Project
@@ -22,6 +23,7 @@ class Job(models.Model):
     created_on = models.DateField(_("created on"))
     hours_per_week = models.PositiveSmallIntegerField(_("hours per week"), validators=hours_validators,
                                                       help_text=_("40 is full time."))
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "code"]
@@ -55,6 +57,7 @@ class Employment(models.Model):
     vulnerable = models.BooleanField(_("vulnerable person"), null=True, blank=True)
     vulnerable_category = models.ForeignKey(VulnerableCategory, on_delete=models.PROTECT, null=True, blank=True,
                                             related_name="+", verbose_name=_("vulnerable category"))
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["job", "start_date"]

@@ -12,11 +12,12 @@ from socec.programmes.roles import Cap
 from .models import Employment, Job
 
 
-def job_save(*, job: Job, by, **values) -> Job:
-    return audited_save(job, by=by, project=job.project, capability=Cap.CHANGE_ACTIVITIES, values=values)
+def job_save(*, job: Job, by, expected_version: int | None = None, **values) -> Job:
+    return audited_save(job, by=by, project=job.project, capability=Cap.CHANGE_ACTIVITIES, values=values,
+                        expected_version=expected_version)
 
 
-def employment_save(*, employment: Employment, by, **values) -> Employment:
+def employment_save(*, employment: Employment, by, expected_version: int | None = None, **values) -> Employment:
     """For a participant, `vulnerable` follows from the person and may not contradict it."""
     for k, v in values.items():
         setattr(employment, k, v)
@@ -44,7 +45,8 @@ def employment_save(*, employment: Employment, by, **values) -> Employment:
                                                    "vulnerable.")})
         if employment.vulnerable_category_id:
             employment.vulnerable = True
-    return audited_save(employment, by=by, project=employment.job.project, capability=Cap.CHANGE_ACTIVITIES)
+    return audited_save(employment, by=by, project=employment.job.project, capability=Cap.CHANGE_ACTIVITIES,
+                        expected_version=expected_version)
 
 
 def _holds_same_job(employment: Employment) -> bool:
@@ -91,7 +93,7 @@ def employment_hire(*, job: Job, by, start_date, participation=None, person_name
     return employment_save(employment=employment, by=by)
 
 
-def employment_leave(*, employment: Employment, by, end_date) -> Employment:
+def employment_leave(*, employment: Employment, by, end_date, expected_version: int | None = None) -> Employment:
     """The employee leaves the job: the last day worked."""
     if end_date is None:
         raise ValidationError({"end_date": _("Give the last day worked.")})
@@ -101,4 +103,4 @@ def employment_leave(*, employment: Employment, by, end_date) -> Employment:
     if employment.participation_id:
         require_visible_participation(by, employment.participation)
     return audited_save(employment, by=by, project=employment.job.project, capability=Cap.CHANGE_ACTIVITIES,
-                        values={"end_date": end_date})
+                        values={"end_date": end_date}, expected_version=expected_version)

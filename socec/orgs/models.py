@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from socec.core.crypto import normalise_name
+from socec.core.locking import VersionField
 from socec.core.validators import caen_section, normalise_caen, normalise_cui, validate_caen, validate_cui
 from socec.places.models import Area, County, Locality
 
@@ -67,6 +68,7 @@ class Organisation(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["name"]
@@ -123,6 +125,7 @@ class Product(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.PRODUCT)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -148,6 +151,7 @@ class SupportGrant(models.Model):
                                      help_text=_("State aid under the de minimis rule."))
     description = models.CharField(_("description"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["organisation", "granted_on", "pk"]

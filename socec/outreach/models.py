@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from socec.core.locking import VersionField
 from socec.orgs.models import Organisation, code_validator
 from socec.people.models import Participation
 from socec.places.models import Area, County, Locality
@@ -47,6 +48,7 @@ class Event(models.Model):
     public = models.BooleanField(
         _("shown on the public portal"), default=True,
         help_text=_("Title, date, place, theme, head count and conclusions; never attendance lists or photos."))
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "date", "code"]
@@ -127,6 +129,7 @@ class Campaign(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
     reach = models.PositiveIntegerField(_("reach (people)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "start_date", "code"]
@@ -164,6 +167,7 @@ class Publication(models.Model):
                             validators=[validate_publication_file])
     public = models.BooleanField(_("shown on the public portal"), default=True,
                                  help_text=_("In the public library, with its file."))
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "published_on", "code"]

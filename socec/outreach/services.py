@@ -29,7 +29,7 @@ def _delete_on_commit(name: str, storage) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-def event_save(*, event: Event, by, **values) -> Event:
+def event_save(*, event: Event, by, expected_version: int | None = None, **values) -> Event:
     """Creates or changes an event; without a code a new one gets the next free EV-nnn
     (CAR-nnn for caravan stops)."""
     for k, v in values.items():
@@ -40,7 +40,8 @@ def event_save(*, event: Event, by, **values) -> Event:
         event.county_id = event.locality.county_id
         if event.locality.area:
             event.area = event.locality.area
-    return audited_save(event, by=by, project=event.project, capability=Cap.CHANGE_ACTIVITIES)
+    return audited_save(event, by=by, project=event.project, capability=Cap.CHANGE_ACTIVITIES,
+                        expected_version=expected_version)
 
 
 def event_attendance_add(*, event: Event, by, participation=None, organisation=None) -> EventAttendance:
@@ -92,13 +93,15 @@ def event_photo_delete(*, photo: EventPhoto, by) -> None:
         _delete_on_commit(name, storage)
 
 
-def campaign_save(*, campaign: Campaign, by, **values) -> Campaign:
+def campaign_save(*, campaign: Campaign, by, expected_version: int | None = None, **values) -> Campaign:
     if not campaign.code and not values.get("code") and campaign.project_id:
         values["code"] = next_code(Campaign, campaign.project)
-    return audited_save(campaign, by=by, project=campaign.project, capability=Cap.CHANGE_ACTIVITIES, values=values)
+    return audited_save(campaign, by=by, project=campaign.project, capability=Cap.CHANGE_ACTIVITIES, values=values,
+                        expected_version=expected_version)
 
 
-def publication_save(*, publication: Publication, by, **values) -> Publication:
+def publication_save(*, publication: Publication, by, expected_version: int | None = None,
+                     **values) -> Publication:
     """Creates or changes a publication. `file`: an uploaded PDF, ODT or DOCX (checked by content,
     stored under a random name in private storage), False or "" to remove the file, or absent to
     keep it. A replaced or removed file is deleted once the change is committed."""
@@ -120,7 +123,7 @@ def publication_save(*, publication: Publication, by, **values) -> Publication:
     try:
         with transaction.atomic():
             saved = audited_save(publication, by=by, project=publication.project, capability=Cap.CHANGE_ACTIVITIES,
-                                 values=values)
+                                 values=values, expected_version=expected_version)
             if old_name and saved.file.name != old_name:
                 _delete_on_commit(old_name, storage)
     except Exception:

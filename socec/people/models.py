@@ -13,6 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from socec.core.fields import EncryptedTextField
+from socec.core.locking import VersionField
 from socec.orgs.models import Organisation
 from socec.places.models import Area, County, Locality
 from socec.programmes.models import Project
@@ -166,6 +167,7 @@ class Participation(models.Model):
     erased_at = models.DateTimeField(_("identifiers erased at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "person_ref"]

@@ -7,12 +7,13 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from socec.audit.models import AuditEntry
-from socec.audit.services import audit_record, diff, masked, snapshot
-from socec.core import crypto, uploads
+from socec.audit.services import MASK, audit_record, diff, masked, snapshot
+from socec.core import crypto, locking, uploads
 from socec.core.validators import parse_cnp
 from socec.orgs.models import Organisation
 from socec.places.models import County, Locality
@@ -45,8 +46,10 @@ def _resolve_place(data: dict) -> dict:
     """A locality (SIRUTA code or object) decides county and, when known, area."""
     out = dict(data)
     loc = out.get("locality")
-    if loc not in (None, "") and not isinstance(loc, Locality):
-        found = Locality.objects.filter(pk=loc).select_related("county").first()
+    if loc == "":
+        out["locality"] = loc = None  # no locality (the field is optional), not a code
+    if loc is not None and not isinstance(loc, Locality):
+        found = Locality.objects.filter(pk=loc).select_related("county").first() if str(loc).isdigit() else None
         if found is None:
             raise ValidationError({"locality": _("%(code)s is not a known SIRUTA code.") % {"code": loc}})
         out["locality"] = loc = found
@@ -54,6 +57,10 @@ def _resolve_place(data: dict) -> dict:
         out["county"] = loc.county
         if loc.area:
             out["area"] = loc.area
+    elif "county" in out and out["county"] in (None, ""):
+        # the county is required: sent empty, it would reach the model as "" and fail there (ValueError)
+        raise ValidationError({"county": _("Give the county of residence (its code, e.g. CJ) or a SIRUTA "
+                                           "locality.")})
     county = out.get("county")
     if county not in (None, "") and not isinstance(county, County):
         found = County.objects.filter(pk=str(county).upper()).first()
@@ -178,8 +185,11 @@ def participant_register(*, project: Project, data: dict, by, organisation=None)
     return participation
 
 
-def participant_update(*, participation: Participation, data: dict, by) -> Participation:
-    """Changes a participant's facts and/or identifiers. Only the keys present in `data` change."""
+def participant_update(*, participation: Participation, data: dict, by,
+                       expected_version: int | None = None) -> Participation:
+    """Changes a participant's facts and/or identifiers. Only the keys present in `data` change.
+    `expected_version`: the participation's version the change was based on; if it has moved on,
+    locking.Conflict and nothing written (None: no check). See socec/core/locking.py."""
     project = participation.project
     require(by, project, Cap.CHANGE_PEOPLE)
     if by is not None and participation_access(by, participation) is None:
@@ -187,6 +197,7 @@ def participant_update(*, participation: Participation, data: dict, by) -> Parti
     data = _resolve_place(data) if ("locality" in data or "county" in data) else dict(data)
 
     with transaction.atomic():
+        locking.claim(participation, expected_version)
         participation = Participation.objects.select_for_update().select_related("person").get(pk=participation.pk)
         person = participation.person
         identity = Identity.objects.filter(person=person).first()
@@ -234,6 +245,8 @@ def participant_update(*, participation: Participation, data: dict, by) -> Parti
         changes = diff(before, _fact_snapshot(participation))
         changes.update(_identity_changes(before_identity, _identity_snapshot(identity)))
         if changes:
+            Participation.objects.filter(pk=participation.pk).update(version=F("version") + 1)
+            participation.version += 1
             audit_record(by=by, action=AuditEntry.Action.UPDATE, obj=participation, project=project, changes=changes)
     return participation
 
@@ -273,12 +286,40 @@ def participant_erase(*, participation: Participation, by, reason: str) -> None:
                                            "of a given date).")})
     with transaction.atomic():
         deleted, _counts = Identity.objects.filter(person_id=participation.person_id).delete()
+        documents = _erase_documents(participation.person_id)
         now = timezone.now()
         for p in Participation.objects.filter(person_id=participation.person_id, erased_at__isnull=True):
             p.erased_at = now
             p.save(update_fields=["erased_at"])
+            changes = {"identifiers": ["…", None]} if deleted else {}
+            if documents.get(p.pk):
+                changes["documents"] = [documents[p.pk], 0]
             audit_record(by=by, action=AuditEntry.Action.ERASE, obj=p, project=p.project, reason=reason,
-                         changes={"identifiers": ["…", None]} if deleted else {})
+                         changes=changes)
+
+
+def _erase_documents(person_id) -> dict[int, int]:
+    """Erasure deletes the person's evidence documents (identity cards, certificates: identifiers themselves),
+    their files once the transaction commits, and the file names the audit log kept of them (a name may be the
+    person's). Returns participation id -> documents deleted. Part of the caller's transaction."""
+    documents = list(EvidenceDocument.objects.filter(participation__person_id=person_id).select_related(
+        "participation"))
+    if not documents:
+        return {}
+    counts: dict[int, int] = {}
+    for d in documents:
+        counts[d.participation_id] = counts.get(d.participation_id, 0) + 1
+        AuditEntry.objects.filter(model=EvidenceDocument._meta.label_lower, object_id=str(d.pk)).update(
+            object_repr=f"{d.participation.person_ref}: {MASK}", changes={}, reason="")
+    files = [(d.file.storage, d.file.name) for d in documents if d.file.name]
+    EvidenceDocument.objects.filter(pk__in=[d.pk for d in documents]).delete()
+
+    def delete_files():
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
+    return counts
 
 
 def mask_identity(identity: Identity | None) -> dict:
@@ -354,7 +395,8 @@ def _visible_change(by, participation: Participation) -> None:
 
 
 def participant_exit(*, participation: Participation, by, exit_date: dt.date, exit_status: str,
-                     qualification_gained: bool | None, today: dt.date | None = None) -> Participation:
+                     qualification_gained: bool | None, today: dt.date | None = None,
+                     expected_version: int | None = None) -> Participation:
     """Records that a person left the operation, with what EECR01-04 count: the situation on leaving and
     whether a qualification was gained."""
     _visible_change(by, participation)
@@ -379,7 +421,7 @@ def participant_exit(*, participation: Participation, by, exit_date: dt.date, ex
                                 "ago.")
     if errors:
         raise ValidationError(errors)
-    return participant_update(participation=participation, by=by, data={
+    return participant_update(participation=participation, by=by, expected_version=expected_version, data={
         "exit_date": exit_date, "exit_status": exit_status, "qualification_gained": qualification_gained})
 
 
@@ -396,7 +438,7 @@ def follow_up_due_on(participation: Participation) -> dt.date | None:
 
 
 def participant_follow_up(*, participation: Participation, by, status_6m: str, improved_6m: bool | None,
-                          today: dt.date | None = None) -> Participation:
+                          today: dt.date | None = None, expected_version: int | None = None) -> Participation:
     """Records the person's situation six months after leaving (EECR05, EECR06)."""
     _visible_change(by, participation)
     today = today or timezone.localdate()
@@ -415,12 +457,12 @@ def participant_follow_up(*, participation: Participation, by, status_6m: str, i
         errors["improved_6m"] = _("Say whether the person's situation on the labour market improved.")
     if errors:
         raise ValidationError(errors)
-    return participant_update(participation=participation, by=by, data={
+    return participant_update(participation=participation, by=by, expected_version=expected_version, data={
         "status_6m": status_6m, "improved_6m": improved_6m})
 
 
 def participant_consent(*, participation: Participation, by, consent_on: dt.date,
-                        today: dt.date | None = None) -> Participation:
+                        today: dt.date | None = None, expected_version: int | None = None) -> Participation:
     """Records the date the person was informed and gave consent."""
     _visible_change(by, participation)
     today = today or timezone.localdate()
@@ -428,7 +470,8 @@ def participant_consent(*, participation: Participation, by, consent_on: dt.date
         raise ValidationError({"consent_on": _("Give the date of the consent.")})
     if consent_on > today:
         raise ValidationError({"consent_on": _("The consent date cannot be in the future.")})
-    return participant_update(participation=participation, by=by, data={"consent_on": consent_on})
+    return participant_update(participation=participation, by=by, data={"consent_on": consent_on},
+                              expected_version=expected_version)
 
 
 # --- evidence documents -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from socec.core.locking import VersionField
 from socec.core.validators import validate_cor
 from socec.orgs.models import code_validator
 from socec.people.models import Participation
@@ -35,6 +36,7 @@ class Course(models.Model):
                                verbose_name=_("county"))
     accredited = models.BooleanField(_("accredited"), null=True, blank=True)
     occupation_code = models.CharField(_("COR occupation code"), max_length=6, blank=True, validators=[validate_cor])
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "code"]
@@ -62,6 +64,7 @@ class CourseSession(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True,
                                 validators=[MinValueValidator(0)])
     topic = models.CharField(_("topic"), max_length=300, blank=True)
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["course", "date"]
@@ -142,6 +145,7 @@ class CounsellingSession(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = VersionField()  # optimistic locking: socec/core/locking.py
 
     class Meta:
         ordering = ["project", "-date", "-id"]

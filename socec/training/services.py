@@ -16,13 +16,14 @@ from socec.programmes.roles import Cap
 from .models import Attendance, CertificateSeries, CounsellingSession, Course, CourseSession, Enrolment
 
 
-def course_save(*, course: Course, by, **values) -> Course:
-    return audited_save(course, by=by, project=course.project, capability=Cap.CHANGE_ACTIVITIES, values=values)
+def course_save(*, course: Course, by, expected_version: int | None = None, **values) -> Course:
+    return audited_save(course, by=by, project=course.project, capability=Cap.CHANGE_ACTIVITIES, values=values,
+                        expected_version=expected_version)
 
 
-def session_save(*, session: CourseSession, by, **values) -> CourseSession:
+def session_save(*, session: CourseSession, by, expected_version: int | None = None, **values) -> CourseSession:
     return audited_save(session, by=by, project=session.course.project, capability=Cap.CHANGE_ACTIVITIES,
-                        values=values)
+                        values=values, expected_version=expected_version)
 
 
 def enrolment_save(*, enrolment: Enrolment, by, **values) -> Enrolment:
@@ -97,7 +98,8 @@ def certificate_issue(*, enrolment: Enrolment, by) -> Enrolment:
                               values={"certificate_no": number, "certified": True})
 
 
-def counselling_save(*, session: CounsellingSession, by, **values) -> CounsellingSession:
+def counselling_save(*, session: CounsellingSession, by, expected_version: int | None = None,
+                     **values) -> CounsellingSession:
     """Creates or changes a counselling or mentoring session with one person."""
     for key, value in values.items():
         setattr(session, key, value)
@@ -110,7 +112,8 @@ def counselling_save(*, session: CounsellingSession, by, **values) -> Counsellin
     if session.date and session.date > timezone.localdate():
         raise ValidationError({"date": _("The date is in the future: record a session once it has taken place.")})
     with transaction.atomic():
-        session = audited_save(session, by=by, project=session.project, capability=Cap.CHANGE_ACTIVITIES)
+        session = audited_save(session, by=by, project=session.project, capability=Cap.CHANGE_ACTIVITIES,
+                               expected_version=expected_version)
         _individual_enrolment(session, by=by)
     return session
 

@@ -7,6 +7,7 @@ which call the same functions. The importer itself checks the user's rights on e
 """
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -337,3 +338,93 @@ def import_run_import(run: ImportRun) -> ImportRun:
         return run
     report = _run_importer(run, by=run.confirmed_by, dry_run=False)
     return _finish(run, Status.DONE if report.ok else Status.FAILED, report)
+
+
+# A run whose background worker died ----------------------------------------------------------------
+# socec/core/recovery.py finds the task (its worker gone) and calls import_run_interrupted. The
+# check writes nothing and the import writes in one transaction, which died with the worker: nothing
+# of the file was written. The run is marked failed, saying so, and the user can run it again.
+
+INTERRUPTED = "interrupted"  # key of the report: the status the run was in when its worker died
+
+
+def _runs_of_task(task_id: str):
+    ids = {str(task_id)}
+    with contextlib.suppress(ValueError):
+        ids.add(str(uuid.UUID(str(task_id))))
+    return ImportRun.objects.filter(task_id__in=ids)
+
+
+def import_run_activity(task_id: str):
+    """When the run of a background task last showed progress (for the recovery of lost tasks)."""
+    run = _runs_of_task(task_id).first()
+    if run is None:
+        return None
+    seen = run.updated_at
+    with contextlib.suppress(OSError):
+        mtime = _progress_file(run.pk).stat().st_mtime
+        moved = dt.datetime.fromtimestamp(mtime, tz=dt.UTC)
+        seen = max(seen, moved)
+    return seen
+
+
+def import_run_interrupted(task_id: str) -> ImportRun | None:
+    """The worker running this task stopped (killed, restarted) before the end: the run is marked
+    failed with a message that says nothing was written and to run it again."""
+    run = _runs_of_task(task_id).filter(status__in=[Status.VALIDATING, Status.IMPORTING]).first()
+    if run is None:
+        return None
+    stage = run.status
+    with translation.override(run.language or None):
+        if stage == Status.IMPORTING:
+            message = _("The import was interrupted: the server's background worker stopped before it finished "
+                        "(for example, it was restarted). Nothing of this file was written. Run the import again.")
+        else:
+            message = _("The check of the file was interrupted: the server's background worker stopped before it "
+                        "finished (for example, it was restarted). Nothing was written. Run the check again.")
+        report = _failure(run, message, dry_run=stage == Status.VALIDATING).to_dict()
+    report[INTERRUPTED] = stage
+    with contextlib.suppress(OSError):
+        _progress_file(run.pk).unlink(missing_ok=True)
+    ImportRun.objects.filter(pk=run.pk, status=stage).update(status=Status.FAILED, report=report, stage="",
+                                                             updated_at=timezone.now())
+    run.refresh_from_db()
+    return run
+
+
+def was_interrupted(run: ImportRun) -> bool:
+    return run.status == Status.FAILED and (run.report or {}).get(INTERRUPTED) in (Status.VALIDATING,
+                                                                                  Status.IMPORTING)
+
+
+def can_retry(user, run: ImportRun) -> bool:
+    if not was_interrupted(run):
+        return False
+    if run.report[INTERRUPTED] == Status.IMPORTING:
+        return can_confirm(user, run)
+    return can_see_run(user, run)
+
+
+def import_run_retry(run: ImportRun, *, by) -> ImportRun:
+    """Runs an interrupted check or import again (from the stored file), in the request or in the
+    background as the first time."""
+    from .tasks import run_import, validate_import
+
+    run.refresh_from_db()
+    if not was_interrupted(run):
+        raise ValidationError(_("Only a check or an import that was interrupted can be run again."), code="not_lost")
+    if not can_retry(by, run):
+        raise PermissionDenied(_("Only the person who uploaded the file or a project manager can import it."))
+    stage = run.report[INTERRUPTED]
+    with transaction.atomic():
+        if not ImportRun.objects.filter(pk=run.pk, status=Status.FAILED).update(
+                status=stage, report={}, task_id="", progress_done=0, progress_total=None, stage="",
+                updated_at=timezone.now()):
+            raise ValidationError(_("This run has already been started again."), code="already")
+        audit_record(by=by, action=AuditEntry.Action.UPDATE, obj=run, project=run.project,
+                     changes={"status": [Status.FAILED, stage]}, reason=_("run again after an interruption"),
+                     object_repr=run.original_name)
+    run.refresh_from_db()
+    if stage == Status.IMPORTING:
+        return _start(run, run_import, import_run_import)
+    return _start(run, validate_import, import_run_validate)

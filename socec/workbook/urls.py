@@ -10,6 +10,7 @@ urlpatterns = [
     path("workbook/<int:pk>/", views.run_detail, name="workbook_run"),
     path("workbook/<int:pk>/progress/", views.run_progress, name="workbook_progress"),
     path("workbook/<int:pk>/import/", views.run_confirm, name="workbook_confirm"),
+    path("workbook/<int:pk>/retry/", views.run_retry, name="workbook_retry"),
     path("workbook/<int:pk>/errors.csv", views.run_errors_csv, name="workbook_errors"),
     path("p/<str:code>/workbook/", views.project_workbook, name="workbook_project"),
     path("p/<str:code>/workbook/export.xlsx", views.export, {"fmt": "xlsx"}, name="workbook_export_xlsx"),

@@ -187,6 +187,8 @@ def run_detail(request, pk):
         "report": report,
         "visible_project": visible_project,
         "can_confirm": run.status == ImportRun.Status.VALIDATED and services.can_confirm(request.user, run),
+        "interrupted": services.was_interrupted(run),
+        "can_retry": services.can_retry(request.user, run),
     })
     if report is not None:
         context["summary_rows"], context["summary_total"] = _summary_rows(report)
@@ -225,6 +227,26 @@ def run_confirm(request, pk):
         messages.error(request, " ".join(exc.messages))
     except OperationalError:
         logger.warning("Confirmation refused: the database is busy", exc_info=True)
+        messages.error(request, _busy_message())
+    else:
+        if run.status == ImportRun.Status.DONE:
+            messages.success(request, _("The workbook has been imported."))
+        elif run.status == ImportRun.Status.FAILED:
+            messages.error(request, _("The import did not succeed. Nothing was written; see the errors below."))
+    return redirect("staff:workbook_run", run.pk)
+
+
+@login_required
+@require_POST
+def run_retry(request, pk):
+    """Runs again a check or an import that was interrupted (its background worker stopped)."""
+    run = services.get_import_run_for(request.user, pk)
+    try:
+        run = services.import_run_retry(run, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except OperationalError:
+        logger.warning("Retry refused: the database is busy", exc_info=True)
         messages.error(request, _busy_message())
     else:
         if run.status == ImportRun.Status.DONE:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from socec.core.forms import apply_errors
+from socec.core.locking import add_version_field, submitted_version
 from socec.jobs.models import Job
 from socec.jobs.services import employment_hire, employment_leave, job_save
 from socec.orgs.models import Product, SupportGrant
@@ -132,10 +133,12 @@ def enterprise(request, code, org_code):
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, code, org_code):
     project, access, org = selectors.get_enterprise_for(request.user, code, org_code, Cap.MANAGE_PROJECT)
-    form = forms.EnterpriseForm(request.POST or None, instance=org)
+    form = add_version_field(forms.EnterpriseForm(request.POST or None, instance=org), org)
     if request.method == "POST" and form.is_valid():
+        version = submitted_version(form)
         try:
-            enterprise_save(organisation=org, project=project, by=request.user, **form.cleaned_data)
+            enterprise_save(organisation=org, project=project, by=request.user, expected_version=version,
+                            **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:
@@ -254,7 +257,8 @@ def _job_page(request, project, access, org, job, *, hire_form=None, leave_error
     can_change = _can_change_jobs(access)
     for row in rows:
         errors = (leave_errors or {}).get(row["employment"].pk)
-        row["leave_form"] = errors or (forms.LeaveForm(prefix=f"e{row['employment'].pk}")
+        row["leave_form"] = errors or (add_version_field(forms.LeaveForm(prefix=f"e{row['employment'].pk}"),
+                                                         row["employment"])
                                        if can_change and not row["employment"].end_date else None)
     return render(request, "staff/enterprises/job.html", {
         "project": project, "role": role_label(access), "org": org, "job": job, "rows": rows, "hidden": hidden,
@@ -303,10 +307,11 @@ def employment_leave_view(request, code, org_code, job_code, pk):
     employment = selectors.get_employment_for(request.user, job, pk)
     if not _can_change_jobs(access):
         raise PermissionDenied(_("Your role in this project does not allow this."))
-    form = forms.LeaveForm(request.POST, prefix=f"e{employment.pk}")
+    form = add_version_field(forms.LeaveForm(request.POST, prefix=f"e{employment.pk}"), employment)
     if form.is_valid():
         try:
-            employment_leave(employment=employment, by=request.user, end_date=form.cleaned_data["end_date"])
+            employment_leave(employment=employment, by=request.user, end_date=form.cleaned_data["end_date"],
+                             expected_version=submitted_version(form))
         except ValidationError as e:
             apply_errors(form, e)
         else:

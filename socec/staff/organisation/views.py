@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from socec.core.locking import Conflict, add_version_field, submitted_version
 from socec.market import selectors as market
 from socec.market.models import Request
 from socec.market.services import answer_send
@@ -27,7 +28,9 @@ PAGE_SIZE = 30
 
 def apply_errors(form, error: ValidationError) -> None:
     """A service's ValidationError next to the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
+    if isinstance(error, Conflict):
+        error.apply_to(form)
+    elif hasattr(error, "error_dict"):
         for name, errors in error.error_dict.items():
             if name == NON_FIELD_ERRORS and "name" in form.fields and any(
                     e.code == "unique" for e in errors):
@@ -55,7 +58,7 @@ def organisations(request):
 def _profile_page(request, organisation, *, form=None, product_form=None, member_form=None, status=200):
     return render(request, "staff/organisation/profile.html", {
         "org": organisation,
-        "form": form or forms.ProfileForm(instance=organisation),
+        "form": form or add_version_field(forms.ProfileForm(instance=organisation), organisation),
         "product_form": product_form or forms.ProductForm(),
         "member_form": member_form or forms.MemberForm(),
         "products": organisation.products.all(),
@@ -71,10 +74,12 @@ def organisation_profile(request, code):
     organisation = _changeable(request.user, code)
     if request.method == "GET":
         return _profile_page(request, organisation)
-    form = forms.ProfileForm(request.POST, instance=organisation)
+    form = add_version_field(forms.ProfileForm(request.POST, instance=organisation), organisation)
     if form.is_valid():
+        version = submitted_version(form)
         try:
-            organisation_save(organisation=organisation, by=request.user, **form.cleaned_data)
+            organisation_save(organisation=organisation, by=request.user, expected_version=version,
+                              **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:
@@ -106,10 +111,11 @@ def product_add(request, code):
 def product_edit(request, code, pk):
     organisation = _changeable(request.user, code)
     product = get_object_or_404(Product, organisation=organisation, pk=pk)
-    form = forms.ProductForm(request.POST or None, instance=product)
+    form = add_version_field(forms.ProductForm(request.POST or None, instance=product), product)
     if request.method == "POST" and form.is_valid():
+        version = submitted_version(form)
         try:
-            product_save(product=product, by=request.user, **form.cleaned_data)
+            product_save(product=product, by=request.user, expected_version=version, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from socec.core.locking import add_version_field, submitted_version
 from socec.orgs.models import Organisation
 from socec.outreach import services
 from socec.outreach.files import file_response
@@ -117,10 +118,11 @@ def event_new(request, code):
 @require_http_methods(["GET", "POST"])
 def event_edit(request, code, event_code):
     event, access = _event(request, code, event_code, Cap.CHANGE_ACTIVITIES)
-    form = forms.EventForm(request.POST or None, event=event)
+    form = add_version_field(forms.EventForm(request.POST or None, event=event), event)
     if request.method == "POST" and form.is_valid():
         try:
-            services.event_save(event=event, by=request.user, **form.values())
+            services.event_save(event=event, by=request.user, expected_version=submitted_version(form),
+                                **form.values())
         except ValidationError as e:
             forms.apply_errors(form, e)
             event = Event.objects.get(pk=event.pk)  # the page shows what is stored
@@ -316,10 +318,11 @@ def campaign_edit(request, code, campaign_code):
 
 
 def _campaign_form(request, project, campaign):
-    form = forms.CampaignForm(request.POST or None, campaign=campaign)
+    form = add_version_field(forms.CampaignForm(request.POST or None, campaign=campaign), campaign)
     if request.method == "POST" and form.is_valid():
         try:
-            services.campaign_save(campaign=campaign, by=request.user, **form.values())
+            services.campaign_save(campaign=campaign, by=request.user, expected_version=submitted_version(form),
+                                   **form.values())
         except ValidationError as e:
             forms.apply_errors(form, e)
         else:
@@ -358,10 +361,12 @@ def publication_edit(request, code, publication_code):
 
 
 def _publication_form(request, project, publication):
-    form = forms.PublicationForm(request.POST or None, request.FILES or None, publication=publication)
+    form = add_version_field(forms.PublicationForm(request.POST or None, request.FILES or None,
+                                                   publication=publication), publication)
     if request.method == "POST" and form.is_valid():
         try:
-            services.publication_save(publication=publication, by=request.user, **form.values())
+            services.publication_save(publication=publication, by=request.user,
+                                      expected_version=submitted_version(form), **form.values())
         except ValidationError as e:
             forms.apply_errors(form, e)
             if publication.pk:

@@ -265,7 +265,8 @@ def same_person_elsewhere(user, *, cnp: str = "", first_name: str = "", last_nam
             person_id__in=named.values("pk"))
     else:
         return []
-    return list(participations_visible_to(user).filter(rule).select_related("project")
+    # An erased person keeps the person key (so reports count them once) but is never found by it again.
+    return list(participations_visible_to(user).filter(rule, person__identity__isnull=False).select_related("project")
                 .order_by("project__code", "person_ref")[:20])
 
 

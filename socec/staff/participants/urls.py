@@ -5,13 +5,14 @@ A person reference may hold '/', so it is matched as a path; the pages that are 
 
 from django.urls import path
 
-from . import views
+from . import privacy_views, views
 
 urlpatterns: list = [
     path("p/<str:code>/participants/", views.participants, name="participants"),
     path("p/<str:code>/participants/_register/", views.participant_register, name="participant_register"),
     path("p/<str:code>/participants/_check/", views.participant_check, name="participant_check"),
     path("p/<str:code>/participants/_missing/", views.participants_missing, name="participants_missing"),
+    path("p/<str:code>/participants/_retention/", privacy_views.retention, name="participants_retention"),
     path("p/<str:code>/participants/<path:ref>/edit/", views.participant_edit, name="participant_edit"),
     path("p/<str:code>/participants/<path:ref>/identifiers/", views.participant_identity,
          name="participant_identity"),
@@ -25,5 +26,9 @@ urlpatterns: list = [
          name="participant_document"),
     path("p/<str:code>/participants/<path:ref>/documents/<int:pk>/delete/", views.document_delete,
          name="participant_document_delete"),
+    path("p/<str:code>/participants/<path:ref>/export/", privacy_views.participant_export,
+         name="participant_export"),
+    path("p/<str:code>/participants/<path:ref>/erase/", privacy_views.participant_erase_view,
+         name="participant_erase"),
     path("p/<str:code>/participants/<path:ref>/", views.participant, name="participant"),
 ]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socec.core.locking import add_version_field, submitted_version
 from socec.core.validators import parse_cnp
 from socec.outreach.files import file_response
 from socec.people import services
@@ -230,6 +231,7 @@ def _profile(request, project, p, access, *, identity=None, revealed=False, reve
         "gaps": selectors.gaps_of(selectors.with_gap_flags(type(p).objects.filter(pk=p.pk)).get(),
                                   timezone.localdate()),
         "max_mb": services.evidence_max_bytes() // services.MB,
+        "can_manage": access.can(Cap.MANAGE_PROJECT),
     }, status=status)
 
 
@@ -264,10 +266,10 @@ def participant_reveal(request, code, ref):
 def _change_form(request, code, ref, form_class, *, initial, save, title, success, intro=""):
     project, _access = get_project_for(request.user, code)
     p, access = get_participation_by_ref(request.user, project, ref, change=True)
-    form = form_class(request.POST or None, initial=initial(p))
+    form = add_version_field(form_class(request.POST or None, initial=initial(p)), p)
     if request.method == "POST" and form.is_valid():
         try:
-            save(p, form)
+            save(p, form, submitted_version(form))
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -281,8 +283,8 @@ def _change_form(request, code, ref, form_class, *, initial, save, title, succes
 def participant_edit(request, code, ref):
     return _change_form(
         request, code, ref, FactsForm, initial=FactsForm.initial_for,
-        save=lambda p, form: services.participant_update(participation=p, data=form.data_for_service(),
-                                                         by=request.user),
+        save=lambda p, form, version: services.participant_update(
+            participation=p, data=form.data_for_service(), by=request.user, expected_version=version),
         title=_("Details for the indicators"), success=_("The participant's details have been saved."))
 
 
@@ -299,7 +301,8 @@ def participant_identity(request, code, ref):
         return redirect(_participant_url(project, p))
     return _change_form(
         request, code, ref, IdentityForm, initial=lambda p: {f: getattr(identity, f) for f in IdentityForm.base_fields},
-        save=lambda p, form: services.participant_update(participation=p, data=form.cleaned_data, by=request.user),
+        save=lambda p, form, version: services.participant_update(participation=p, data=form.cleaned_data,
+                                                                  by=request.user, expected_version=version),
         title=_("Identifiers"), success=_("The identifiers have been saved."),
         intro=_("Correct a name, CNP or contact typed wrongly. The CNP must match the birth date and sex."))
 
@@ -308,7 +311,8 @@ def participant_identity(request, code, ref):
 def participant_consent(request, code, ref):
     return _change_form(
         request, code, ref, ConsentForm, initial=lambda p: {"consent_on": p.consent_on},
-        save=lambda p, form: services.participant_consent(participation=p, by=request.user, **form.cleaned_data),
+        save=lambda p, form, version: services.participant_consent(participation=p, by=request.user,
+                                                                   expected_version=version, **form.cleaned_data),
         title=_("Consent"), success=_("The consent has been recorded."))
 
 
@@ -321,7 +325,8 @@ def participant_exit(request, code, ref):
 
     return _change_form(
         request, code, ref, ExitForm, initial=initial,
-        save=lambda p, form: services.participant_exit(participation=p, by=request.user, **form.values()),
+        save=lambda p, form, version: services.participant_exit(participation=p, by=request.user,
+                                                                expected_version=version, **form.values()),
         title=_("Exit from the project"),
         intro=_("What the person's situation was on the day they left: it counts for the immediate result "
                 "indicators (EECR01-EECR04)."), success=_("The exit has been recorded."))
@@ -340,7 +345,8 @@ def participant_follow_up(request, code, ref):
              if due else _("Record the exit first: the follow-up comes six months after leaving."))
     return _change_form(
         request, code, ref, FollowUpForm, initial=initial, intro=intro,
-        save=lambda p, form: services.participant_follow_up(participation=p, by=request.user, **form.values()),
+        save=lambda p, form, version: services.participant_follow_up(participation=p, by=request.user,
+                                                                     expected_version=version, **form.values()),
         title=_("Six-month follow-up"), success=_("The six-month follow-up has been recorded."))
 
 

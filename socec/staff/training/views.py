@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from socec.core.locking import add_version_field, submitted_version
 from socec.people.services import identity_for
 from socec.programmes.access import get_project_for
 from socec.programmes.roles import Cap
@@ -103,11 +104,12 @@ def course_edit(request, code, pk):
 
 
 def _course_form(request, project, course):
-    form = CourseForm(request.POST or None, instance=course, project=project)
+    form = add_version_field(CourseForm(request.POST or None, instance=course, project=project), course)
     if request.method == "POST" and form.is_valid():
         target = Course.objects.get(pk=course.pk) if course.pk else Course(project=project)
         try:
-            saved = services.course_save(course=target, by=request.user, **form.values())
+            saved = services.course_save(course=target, by=request.user, expected_version=submitted_version(form),
+                                         **form.values())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -185,11 +187,12 @@ def session_edit(request, code, pk):
 
 
 def _session_form(request, project, course, session):
-    form = SessionForm(request.POST or None, instance=session, course=course)
+    form = add_version_field(SessionForm(request.POST or None, instance=session, course=course), session)
     if request.method == "POST" and form.is_valid():
         target = CourseSession.objects.get(pk=session.pk) if session.pk else CourseSession(course=course)
+        version = submitted_version(form)
         try:
-            services.session_save(session=target, by=request.user, **form.cleaned_data)
+            services.session_save(session=target, by=request.user, expected_version=version, **form.cleaned_data)
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -451,7 +454,7 @@ def counselling_edit(request, code, pk):
 
 
 def _counselling_form(request, project, session, initial):
-    form = CounsellingForm(request.POST or None, instance=session, initial=initial)
+    form = add_version_field(CounsellingForm(request.POST or None, instance=session, initial=initial), session)
     if request.method == "POST" and form.is_valid():
         participation = selectors.visible_participation_by_ref(request.user, project, form.cleaned_data["person_ref"])
         if participation is None:
@@ -461,7 +464,7 @@ def _counselling_form(request, project, session, initial):
                 project=project)
             try:
                 services.counselling_save(session=target, by=request.user, participation=participation,
-                                          **form.values())
+                                          expected_version=submitted_version(form), **form.values())
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:

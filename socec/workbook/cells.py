@@ -19,6 +19,7 @@ class CellError(ValueError):
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WHOLE = re.compile(r"-?[0-9]{1,15}")
 
 
 def _text(column):
@@ -110,7 +111,8 @@ def _int(column):
             text = str(cell).strip()
             if text.endswith(".0"):
                 text = text[:-2]
-            if not text.lstrip("-").isdigit() or len(text) > 15:
+            # ASCII digits only: str.isdigit() also takes '²' and int() a second '-' neither reads
+            if not _WHOLE.fullmatch(text):
                 raise CellError(_("Not a whole number."))
             value = int(text)
         return _range_check(column, value)

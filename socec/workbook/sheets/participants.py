@@ -79,8 +79,9 @@ def participants(imp: Importer):
         org_id = default_org
         if v.get("organisation"):
             org_id = partner_orgs.get(v["organisation"])
-            if org_id is None:
-                imp.error(SHEET, row, "organisation", _("Not the lead organisation or a partner of the project."))
+            if org_id is None:  # quietly when its own row failed: the error is reported there
+                missing(imp, SHEET, row, "organisation", "organisations", v["organisation"],
+                        _("Not the lead organisation or a partner of the project."))
             elif own_org is not None and org_id != own_org:
                 imp.error(SHEET, row, "organisation", _("You can register participants only for your own "
                                                         "organisation."))

@@ -62,6 +62,11 @@ def organisations(imp: Importer):
     existing_project = Project.objects.filter(code=project_code).first() if project_code else None
     creator = Creator(imp, "organisations", Organisation, None, allowed=can_change_organisation(
         imp.by, None, existing_project), prepare=_caen_section)
+    # A CUI is one organisation's: taken by another one here or in the database, the row is an error
+    # (not an IntegrityError at the end, which would name no row).
+    cui_owner = dict(Organisation.objects.filter(cui__in={normalise_cui(r.values["cui"]) for r in rows
+                                                          if r.values.get("cui")}).values_list("cui", "code"))
+    cui_rows: dict[str, int] = {}
     for row in rows:
         v = row.values
         code = v["code"]
@@ -70,6 +75,15 @@ def organisations(imp: Importer):
                 validate_cui(v["cui"])
             except Exception as exc:  # noqa: BLE001 - ValidationError: the message is for the user
                 imp.error("organisations", row, "cui", " ".join(getattr(exc, "messages", [str(exc)])))
+            else:
+                cui = normalise_cui(v["cui"])
+                if cui in cui_rows:
+                    imp.error("organisations", row, "cui", _("The same CUI is on row %(row)d: one organisation, "
+                                                             "two rows.") % {"row": cui_rows[cui]})
+                elif cui_owner.get(cui, code) != code:
+                    imp.error("organisations", row, "cui", _("Another organisation (%(code)s) already has this "
+                                                             "CUI.") % {"code": cui_owner[cui]})
+                cui_rows.setdefault(cui, row.number)
         if v.get("caen"):
             try:
                 validate_caen(v["caen"])
@@ -184,9 +198,10 @@ def _stand_in(imp: Importer, v: dict, lead) -> Project | None:
     import datetime as dt
 
     start = v.get("start_date") or dt.date.today()
-    lead = lead or next((o for o in imp.orgs.values() if o.pk), None) or Organisation.objects.create(
-        code="stand-in", name="stand-in", legal_form="other", county_id="B")
-    return Project.objects.create(code=(v.get("code") or "stand-in")[:40], title="stand-in", start_date=start,
+    # Not an organisation of the file as lead: its own project_role would then seem wrong. The codes
+    # start with '~', which no valid code does, so they cannot clash with one in the database.
+    lead = lead or Organisation.objects.create(code="~stand-in", name="stand-in", legal_form="other", county_id="B")
+    return Project.objects.create(code=(v.get("code") or "~stand-in")[:40], title="stand-in", start_date=start,
                                   end_date=max(start, v.get("end_date") or start), lead_organisation=lead)
 
 

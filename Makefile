@@ -61,5 +61,17 @@ bench-portal: $(VENV)/.dev
 bench-portal-quick: $(VENV)/.dev
 	$(BIN)/python benchmarks/portal_load.py --quick
 
+# The REST API fuzzed from its OpenAPI description (tests/test_fuzz_api.py; `make test` runs a bounded version):
+# 200 random examples per operation on top of the deterministic boundary cases. FUZZ_EXAMPLES=N to change it.
+.PHONY: fuzz-api bench-api
+FUZZ_EXAMPLES ?= 200
+fuzz-api: $(VENV)/.dev
+	SOCEC_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/test_fuzz_api.py $(PYTEST_ARGS)
+
+# REST API load test with writes (benchmarks/api_load.py): 100 staff users with tokens for 5 minutes on
+# PostgreSQL behind the README's gunicorn setup; every write counted and checked against the database.
+bench-api: $(VENV)/.dev
+	$(BIN)/python benchmarks/api_load.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var/test.sqlite3

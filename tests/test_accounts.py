@@ -420,7 +420,7 @@ def test_an_idle_api_session_gets_401(world, login, clock):
     client = login(world.a_manager)
     assert client.get("/api/v1/projects").status_code == 200
     clock.advance(31 * 60)
-    response = client.get("/api/v1/projects")
+    response = client.get("/api/v1/projects", **EN)
     assert response.status_code == 401 and "without activity" in response.json()["detail"]
 
 

@@ -54,6 +54,18 @@ def responses(ok: Any, status: int = 200, *, extra: tuple = ()) -> dict:
     return out
 
 
+PDF, JPEG, PNG, CSV, ZIP = "application/pdf", "image/jpeg", "image/png", "text/csv", "application/zip"
+ODT = "application/vnd.oasis.opendocument.text"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def binary(*media_types: str) -> dict:
+    """openapi_extra of a download: its success answer is a file of one of these types, not JSON."""
+    return {"responses": {200: {"description": "The file", "content": {
+        t: {"schema": {"type": "string", "format": "binary"}} for t in media_types}}}}
+
+
 class ApiError(Exception):
     """An error answer: status, message and field errors."""
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from socec.core.services import audited_delete, audited_save, require_visible_participation
 from socec.programmes.access import require
+from socec.programmes.models import Project
 from socec.programmes.roles import Cap
 
 from . import files
@@ -15,7 +16,12 @@ CODE_PREFIXES = {Event: "EV", Campaign: "CAM", Publication: "PUB"}
 
 
 def next_code(model, project, prefix: str | None = None) -> str:
-    """A free code for a new record of the project: PREFIX-001, PREFIX-002..."""
+    """A free code for a new record of the project: PREFIX-001, PREFIX-002... Call it inside the transaction
+    that saves the record: the project's row stays locked until then, so two requests creating records at
+    the same time do not both take the same code (the second would fail on the unique code). The lock is
+    taken first, before the write raises the report version (the order every writer keeps), and is a "no key"
+    one: other writes' foreign-key checks on the project do not wait for it."""
+    list(Project.objects.select_for_update(no_key=True).filter(pk=project.pk).values_list("pk", flat=True))
     prefix = prefix or CODE_PREFIXES[model]
     taken = set(model.objects.filter(project=project, code__startswith=f"{prefix}-").values_list("code", flat=True))
     n = len(taken) + 1
@@ -29,6 +35,7 @@ def _delete_on_commit(name: str, storage) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+@transaction.atomic
 def event_save(*, event: Event, by, expected_version: int | None = None, **values) -> Event:
     """Creates or changes an event; without a code a new one gets the next free EV-nnn
     (CAR-nnn for caravan stops)."""
@@ -93,6 +100,7 @@ def event_photo_delete(*, photo: EventPhoto, by) -> None:
         _delete_on_commit(name, storage)
 
 
+@transaction.atomic
 def campaign_save(*, campaign: Campaign, by, expected_version: int | None = None, **values) -> Campaign:
     if not campaign.code and not values.get("code") and campaign.project_id:
         values["code"] = next_code(Campaign, campaign.project)
@@ -100,6 +108,7 @@ def campaign_save(*, campaign: Campaign, by, expected_version: int | None = None
                         expected_version=expected_version)
 
 
+@transaction.atomic
 def publication_save(*, publication: Publication, by, expected_version: int | None = None,
                      **values) -> Publication:
     """Creates or changes a publication. `file`: an uploaded PDF, ODT or DOCX (checked by content,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from socec.core.services import audited_save, require_visible_participation, save_and_audit
 from socec.programmes.access import require
+from socec.programmes.models import Project
 from socec.programmes.roles import Cap
 
 from .models import Attendance, CertificateSeries, CounsellingSession, Course, CourseSession, Enrolment
@@ -112,9 +113,11 @@ def counselling_save(*, session: CounsellingSession, by, expected_version: int |
     if session.date and session.date > timezone.localdate():
         raise ValidationError({"date": _("The date is in the future: record a session once it has taken place.")})
     with transaction.atomic():
+        # before the session's write (see _individual_course); an unknown kind is refused by the write itself
+        course = _individual_course(session, by=by) if session.kind in INDIVIDUAL_COURSES else None
         session = audited_save(session, by=by, project=session.project, capability=Cap.CHANGE_ACTIVITIES,
                                expected_version=expected_version)
-        _individual_enrolment(session, by=by)
+        _individual_enrolment(session, course, by=by)
     return session
 
 
@@ -127,12 +130,25 @@ INDIVIDUAL_COURSES = {
 }
 
 
-def _individual_enrolment(session: CounsellingSession, *, by) -> Enrolment:
+def _individual_course(session: CounsellingSession, *, by) -> Course:
+    """The project's course of this kind of session, made with the first one. Two first sessions recorded at
+    once would both make it (the second failing on its code): the project's row is locked ("no key": other
+    writes' foreign-key checks do not wait) and the course looked for again. Called before any other write of
+    the transaction, as socec.outreach.services.next_code is: every writer locks the project before raising
+    its report version, never after, so two writers never wait for each other crosswise."""
     code, title = INDIVIDUAL_COURSES[session.kind]
     course = Course.objects.filter(project=session.project, code=code).first()
     if course is None:
+        list(Project.objects.select_for_update(no_key=True).filter(pk=session.project_id).values_list("pk",
+                                                                                                      flat=True))
+        course = Course.objects.filter(project=session.project, code=code).first()
+    if course is None:
         course = course_save(course=Course(project=session.project, code=code), by=by, title=str(title),
                              kind=session.kind)
+    return course
+
+
+def _individual_enrolment(session: CounsellingSession, course: Course, *, by) -> Enrolment:
     first = CounsellingSession.objects.filter(participation=session.participation, kind=session.kind).aggregate(
         first=Min("date"))["first"]
     enrolment = Enrolment.objects.filter(course=course, participation=session.participation).first()

@@ -21,7 +21,24 @@ from socec.programmes.access import get_project_for, get_project_object_for
 from socec.programmes.roles import Cap
 from socec.staff.outreach import selectors as outreach_selectors
 
-from ..base import DEFAULT_LIMIT, MAX_ID, Id, Limit, Page, ShortText, Text, Version, paginate, responses
+from ..base import (
+    DEFAULT_LIMIT,
+    DOCX,
+    JPEG,
+    MAX_ID,
+    ODT,
+    PDF,
+    PNG,
+    Id,
+    Limit,
+    Page,
+    ShortText,
+    Text,
+    Version,
+    binary,
+    paginate,
+    responses,
+)
 from ..locking import call, version_of
 from .training import _place
 
@@ -326,7 +343,7 @@ def publication_file_upload(request, code: ShortText, pk: Id, file: File[Uploade
                                 expected_version=version, file=file))
 
 
-@router.get("/projects/{code}/publications/{pk}/file", response=responses(bytes),
+@router.get("/projects/{code}/publications/{pk}/file", response=responses(bytes), openapi_extra=binary(PDF, ODT, DOCX),
             summary="Download the publication's file")
 def publication_file_download(request, code: ShortText, pk: Id):
     publication, _access = _publication(request, code, pk)
@@ -384,6 +401,7 @@ def event_photo_upload(request, code: ShortText, pk: Id, file: File[UploadedFile
 
 
 @router.get("/projects/{code}/events/{pk}/photos/{photo_pk}/file", response=responses(bytes),
+            openapi_extra=binary(JPEG, PNG),
             summary="Download a photo")
 def event_photo_download(request, code: ShortText, pk: Id, photo_pk: Id):
     photo = _photo(request, code, pk, photo_pk)

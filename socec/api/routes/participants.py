@@ -34,7 +34,22 @@ from socec.programmes.roles import Cap
 from socec.staff.participants import selectors
 from socec.staff.participants.forms import fill_from_cnp
 
-from ..base import DEFAULT_LIMIT, MAX_ID, ApiError, Id, Limit, Page, ShortText, Version, paginate, responses
+from ..base import (
+    DEFAULT_LIMIT,
+    JPEG,
+    MAX_ID,
+    PDF,
+    PNG,
+    ApiError,
+    Id,
+    Limit,
+    Page,
+    ShortText,
+    Version,
+    binary,
+    paginate,
+    responses,
+)
 from ..locking import call, check_version, version_of
 
 router = Router(tags=["participants"])
@@ -398,7 +413,8 @@ def document_upload(request, code: ShortText, pk: Id, file: File[UploadedFile], 
 
 
 @router.get("/projects/{code}/participants/{pk}/documents/{document_pk}/file",
-            response=responses(bytes), summary="Download an evidence document (logged)")
+            response=responses(bytes), openapi_extra=binary(PDF, JPEG, PNG),
+            summary="Download an evidence document (logged)")
 def document_download(request, code: ShortText, pk: Id, document_pk: Id):
     p, document = _document(request, code, pk, document_pk)
     response = file_response(document.file, download_name=f"{p.project.code}-{p.person_ref}-{document.pk}".replace(

@@ -23,7 +23,7 @@ from socec.training import services
 from socec.training.certificates import certificate_pdf
 from socec.training.models import Attendance, CounsellingSession, Course, CourseSession, Enrolment
 
-from ..base import DEFAULT_LIMIT, MAX_ID, Id, Limit, Page, ShortText, Text, Version, paginate, responses
+from ..base import DEFAULT_LIMIT, MAX_ID, PDF, Id, Limit, Page, ShortText, Text, Version, binary, paginate, responses
 from ..locking import call, version_of
 
 router = Router(tags=["training"])
@@ -277,7 +277,7 @@ def certificate_issue(request, code: ShortText, pk: Id):
     return enrolment_out(services.certificate_issue(enrolment=enrolment, by=request.user))
 
 
-@router.get("/projects/{code}/enrolments/{pk}/certificate", response=responses(bytes),
+@router.get("/projects/{code}/enrolments/{pk}/certificate", response=responses(bytes), openapi_extra=binary(PDF),
             summary="The certificate as PDF (it names the person: roles that see identifiers; the read is logged)")
 def certificate_download(request, code: ShortText, pk: Id):
     enrolment = _enrolment(request, code, pk, Cap.SEE_IDENTIFIERS)

@@ -25,7 +25,7 @@ from socec.workbook.models import ImportRun
 from socec.workbook.report import ImportReport
 from socec.workbook.template import write_template
 
-from ..base import DEFAULT_LIMIT, Id, Limit, Page, ShortText, paginate, responses
+from ..base import CSV, DEFAULT_LIMIT, XLSX, ZIP, Id, Limit, Page, ShortText, binary, paginate, responses
 
 router = Router(tags=["workbook"])
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip": "application/zip"}
@@ -88,7 +88,7 @@ def import_confirm(request, pk: Id):
     return run_out(request, services.import_run_confirm(run, by=request.user))
 
 
-@router.get("/projects/{code}/export", response=responses(bytes),
+@router.get("/projects/{code}/export", response=responses(bytes), openapi_extra=binary(XLSX, ZIP),
             summary="The project's workbook (needs a role that sees identifiers)")
 def project_export(request, code: ShortText, format: Literal["xlsx", "zip"] = "xlsx"):
     project, _access = get_project_for(request.user, code)
@@ -104,7 +104,7 @@ def project_export(request, code: ShortText, format: Literal["xlsx", "zip"] = "x
                         filename=f"{project.code}-{timezone.localdate():%Y-%m-%d}.{format}")
 
 
-@router.get("/imports/{pk}/errors", response=responses(bytes),
+@router.get("/imports/{pk}/errors", response=responses(bytes), openapi_extra=binary(CSV),
             summary="An import's errors as CSV (sheet, row, column, problem), to fix the workbook")
 def import_errors_csv(request, pk: Id):
     run = services.get_import_run_for(request.user, pk)
@@ -116,7 +116,8 @@ def import_errors_csv(request, pk: Id):
     return response
 
 
-@router.get("/workbook/template", response=responses(bytes), summary="The blank workbook to fill in (.xlsx)")
+@router.get("/workbook/template", response=responses(bytes), openapi_extra=binary(XLSX),
+            summary="The blank workbook to fill in (.xlsx)")
 def workbook_template(request, language: Literal["ro", "en"] | None = None):
     language = language or (translation.get_language() or "ro").split("-")[0]
     language = language if language in ("ro", "en") else "ro"

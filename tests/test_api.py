@@ -64,7 +64,7 @@ def test_anonymous_gets_401_json_and_tokens_work_until_revoked(world, client):
     call_command("api_token", "list", world.lead_manager.username, stdout=out)
     assert "script" in out.getvalue() and raw not in out.getvalue()
     call_command("api_token", "revoke", str(token.pk), stdout=io.StringIO())
-    response = client.get(f"{API}/projects", headers=bearer(raw))
+    response = client.get(f"{API}/projects", headers={**bearer(raw), "Accept-Language": "en"})
     assert response.status_code == 401 and "revoked" in response.json()["detail"]
     assert client.get(f"{API}/projects", headers=bearer("socec_made-up")).status_code == 401
     assert AuditEntry.objects.filter(model="api.apitoken", action=AuditEntry.Action.CREATE).count() == 1

@@ -97,3 +97,30 @@ def certificate_pdf(*, number: str, person_name: str, course_code: str, course_t
 
         doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()
+
+
+def certificate_response(enrolment, *, by):
+    """The enrolment's certificate as a PDF download. It names the person: reading the name is logged
+    (identity_for); 404 when no certificate was issued or the person's identifiers were erased."""
+    from django.http import Http404, HttpResponse
+    from django.utils import timezone
+
+    from socec.people.services import identity_for
+
+    if not enrolment.certificate_no:
+        raise Http404(_("No certificate was issued for this enrolment."))
+    identity = identity_for(participation=enrolment.participation, by=by,
+                            reason=_("certificate %(no)s") % {"no": enrolment.certificate_no})
+    if identity is None:
+        raise Http404(_("This person's identifiers were erased: the certificate cannot be made."))
+    course, project = enrolment.course, enrolment.course.project
+    hours = course.hours if course.hours is not None else (sum((s.hours or 0) for s in course.sessions.all()) or None)
+    pdf = certificate_pdf(
+        number=enrolment.certificate_no, person_name=f"{identity.first_name} {identity.last_name}",
+        course_code=course.code, course_title=course.title, hours=hours, start=course.start_date,
+        end=course.end_date, completed_on=enrolment.completed_on, project_code=project.code,
+        project_title=project.title, organisation=enrolment.participation.organisation.name,
+        issued_on=timezone.localdate(), language=translation.get_language())
+    safe_no = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in enrolment.certificate_no)
+    return HttpResponse(pdf, content_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="certificate-{safe_no}.pdf"', "Cache-Control": "no-store"})

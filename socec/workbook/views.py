@@ -217,16 +217,15 @@ def run_progress(request, pk):
     return response
 
 
-@login_required
-@require_POST
-def run_confirm(request, pk):
+def _run_action(request, pk, action, what: str):
+    """Confirm or retry a run: the outcome as a message on the run's page."""
     run = services.get_import_run_for(request.user, pk)
     try:
-        run = services.import_run_confirm(run, by=request.user)
+        run = action(run, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except OperationalError:
-        logger.warning("Confirmation refused: the database is busy", exc_info=True)
+        logger.warning("%s refused: the database is busy", what, exc_info=True)
         messages.error(request, _busy_message())
     else:
         if run.status == ImportRun.Status.DONE:
@@ -234,26 +233,19 @@ def run_confirm(request, pk):
         elif run.status == ImportRun.Status.FAILED:
             messages.error(request, _("The import did not succeed. Nothing was written; see the errors below."))
     return redirect("staff:workbook_run", run.pk)
+
+
+@login_required
+@require_POST
+def run_confirm(request, pk):
+    return _run_action(request, pk, services.import_run_confirm, "Confirmation")
 
 
 @login_required
 @require_POST
 def run_retry(request, pk):
     """Runs again a check or an import that was interrupted (its background worker stopped)."""
-    run = services.get_import_run_for(request.user, pk)
-    try:
-        run = services.import_run_retry(run, by=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except OperationalError:
-        logger.warning("Retry refused: the database is busy", exc_info=True)
-        messages.error(request, _busy_message())
-    else:
-        if run.status == ImportRun.Status.DONE:
-            messages.success(request, _("The workbook has been imported."))
-        elif run.status == ImportRun.Status.FAILED:
-            messages.error(request, _("The import did not succeed. Nothing was written; see the errors below."))
-    return redirect("staff:workbook_run", run.pk)
+    return _run_action(request, pk, services.import_run_retry, "Retry")
 
 
 @login_required

@@ -25,6 +25,7 @@ from socec.staff.organisation.forms import ProfileForm
 from ..base import DEFAULT_LIMIT, ApiError, Id, Limit, Page, ShortText, Text, Version, paginate, responses
 from ..locking import call, check_version, version_of
 from .enterprises import ProductOut, ProductPatchIn, product_out, product_values
+from .public import RequestOut
 
 router = Router(tags=["organisations"])
 
@@ -195,17 +196,7 @@ def organisation_member_create(request, pk: Id, payload: OrgMemberIn):
 # --- market requests that match the organisation ---------------------------------------------------------------
 
 
-class MatchingRequestOut(Schema):
-    id: int
-    kind: str
-    title: str
-    description: str
-    county: str | None
-    caen_section: str
-    caen: str
-    organisation_name: str
-    poster_kind: str
-    created_at: dt.datetime
+class MatchingRequestOut(RequestOut):
     answered: bool
 
 

@@ -7,20 +7,18 @@ from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
-from django.utils import timezone, translation
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from socec.people.access import participations_visible_to
-from socec.people.services import identity_for
 from socec.places.models import County, Locality
 from socec.programmes.access import get_project_for
 from socec.programmes.roles import Cap
 from socec.staff.training import selectors
 from socec.training import services
-from socec.training.certificates import certificate_pdf
+from socec.training.certificates import certificate_response
 from socec.training.models import Attendance, CounsellingSession, Course, CourseSession, Enrolment
 
 from ..base import DEFAULT_LIMIT, MAX_ID, PDF, Id, Limit, Page, ShortText, Text, Version, binary, paginate, responses
@@ -250,15 +248,7 @@ def enrolment_create(request, code: ShortText, pk: Id, payload: EnrolIn):
 
 
 def _enrolment(request, code, pk, capability=None):
-    project, access = get_project_for(request.user, code)
-    enrolment = Enrolment.objects.select_related("course__project", "participation__organisation").filter(
-        course__project=project, pk=pk).first()
-    if enrolment is None or not selectors.enrolments_visible(request.user, enrolment.course).filter(
-            pk=enrolment.pk).exists():
-        raise Http404(_("Not found."))
-    if capability and not access.can(capability):
-        raise PermissionDenied(_("Your role in this project does not allow this."))
-    return enrolment
+    return selectors.get_enrolment_for(request.user, code, pk, capability)[2]
 
 
 @router.post("/projects/{code}/enrolments/{pk}/decision", response=responses(EnrolmentOut),
@@ -281,23 +271,7 @@ def certificate_issue(request, code: ShortText, pk: Id):
             summary="The certificate as PDF (it names the person: roles that see identifiers; the read is logged)")
 def certificate_download(request, code: ShortText, pk: Id):
     enrolment = _enrolment(request, code, pk, Cap.SEE_IDENTIFIERS)
-    if not enrolment.certificate_no:
-        raise Http404(_("No certificate was issued for this enrolment."))
-    identity = identity_for(participation=enrolment.participation, by=request.user,
-                            reason=_("certificate %(no)s") % {"no": enrolment.certificate_no})
-    if identity is None:
-        raise Http404(_("This person's identifiers were erased: the certificate cannot be made."))
-    course, project = enrolment.course, enrolment.course.project
-    hours = course.hours if course.hours is not None else (sum((s.hours or 0) for s in course.sessions.all()) or None)
-    pdf = certificate_pdf(
-        number=enrolment.certificate_no, person_name=f"{identity.first_name} {identity.last_name}",
-        course_code=course.code, course_title=course.title, hours=hours, start=course.start_date,
-        end=course.end_date, completed_on=enrolment.completed_on, project_code=project.code,
-        project_title=project.title, organisation=enrolment.participation.organisation.name,
-        issued_on=timezone.localdate(), language=translation.get_language())
-    safe_no = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in enrolment.certificate_no)
-    return HttpResponse(pdf, content_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{safe_no}.pdf"', "Cache-Control": "no-store"})
+    return certificate_response(enrolment, by=request.user)
 
 
 # --- attendance ---------------------------------------------------------------------------------------------

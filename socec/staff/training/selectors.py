@@ -3,14 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from socec.audit.models import AuditEntry
 from socec.audit.services import audit_record
 from socec.people.access import participations_visible_to
 from socec.people.models import Identity, Participation
-from socec.programmes.access import ProjectAccess
+from socec.programmes.access import ProjectAccess, get_project_for
 from socec.programmes.roles import Cap
 from socec.training.models import Attendance, CounsellingSession, Course, Enrolment
 
@@ -50,6 +52,19 @@ class Progress:
         if self.pct is None or self.minimum is None:
             return None
         return self.pct >= self.minimum
+
+
+def get_enrolment_for(user, code: str, pk, capability: str | None = None):
+    """(project, access, enrolment) if the user may see the enrolment's person (404 otherwise), 403 without
+    the capability. The staff pages and the API both ask here."""
+    project, access = get_project_for(user, code)
+    enrolment = Enrolment.objects.select_related("course__project", "participation__organisation").filter(
+        course__project=project, pk=pk).first()
+    if enrolment is None or not enrolments_visible(user, enrolment.course).filter(pk=enrolment.pk).exists():
+        raise Http404(_("Not found."))
+    if capability and not access.can(capability):
+        raise PermissionDenied(_("Your role in this project does not allow this."))
+    return project, access, enrolment
 
 
 def progress(course: Course, participation_ids) -> dict[int, Progress]:

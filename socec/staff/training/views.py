@@ -6,20 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from socec.core.locking import add_version_field, submitted_version
-from socec.people.services import identity_for
 from socec.programmes.access import get_project_for
 from socec.programmes.roles import Cap
 from socec.staff.exports import FORMATS, export_response
 from socec.training import services
-from socec.training.certificates import certificate_pdf
+from socec.training.certificates import certificate_response
 from socec.training.models import Attendance, CounsellingSession, Course, CourseSession, Enrolment
 
 from . import selectors
@@ -231,15 +230,7 @@ def enrolment_create(request, code, pk):
 
 def _visible_enrolment(request, code, pk, capability=None):
     """The enrolment if the user may see its person (404 otherwise), 403 without the capability."""
-    project, access = get_project_for(request.user, code)
-    enrolment = Enrolment.objects.select_related("course", "participation").filter(
-        course__project=project, pk=pk).first()
-    if enrolment is None or not selectors.enrolments_visible(request.user, enrolment.course).filter(
-            pk=enrolment.pk).exists():
-        raise Http404(_("Not found."))
-    if capability and not access.can(capability):
-        raise PermissionDenied(_("Your role in this project does not allow this."))
-    return project, access, enrolment
+    return selectors.get_enrolment_for(request.user, code, pk, capability)
 
 
 def _decision_initial(enrolment) -> dict:
@@ -289,27 +280,10 @@ def certificate_issue(request, code, pk):
 @login_required
 def certificate_pdf_view(request, code, pk):
     """The certificate for the person: it names them, so only roles that see identifiers get it (logged)."""
-    project, access, enrolment = _visible_enrolment(request, code, pk)
+    _project, access, enrolment = _visible_enrolment(request, code, pk)
     if not access.can(Cap.SEE_IDENTIFIERS):
         raise PermissionDenied(_("Only roles that may see participants' names can download certificates."))
-    if not enrolment.certificate_no:
-        raise Http404(_("No certificate was issued for this enrolment."))
-    identity = identity_for(participation=enrolment.participation, by=request.user,
-                            reason=_("certificate %(no)s") % {"no": enrolment.certificate_no})
-    if identity is None:
-        raise Http404(_("This person's identifiers were erased: the certificate cannot be made."))
-    course = enrolment.course
-    hours = course.hours if course.hours is not None else (sum((s.hours or 0) for s in course.sessions.all()) or None)
-    pdf = certificate_pdf(
-        number=enrolment.certificate_no, person_name=f"{identity.first_name} {identity.last_name}",
-        course_code=course.code, course_title=course.title, hours=hours, start=course.start_date,
-        end=course.end_date, completed_on=enrolment.completed_on, project_code=project.code,
-        project_title=project.title, organisation=enrolment.participation.organisation.name,
-        issued_on=timezone.localdate(), language=translation.get_language())
-    safe_no = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in enrolment.certificate_no)
-    return HttpResponse(pdf, content_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="certificate-{safe_no}.pdf"',
-        "Cache-Control": "no-store"})
+    return certificate_response(enrolment, by=request.user)
 
 
 # --- the attendance sheet ---------------------------------------------------------------------------

@@ -251,7 +251,11 @@ def run_retry(request, pk):
 @login_required
 @require_GET
 def run_errors_csv(request, pk):
-    run = services.get_import_run_for(request.user, pk)
+    return errors_csv_response(services.get_import_run_for(request.user, pk))
+
+
+def errors_csv_response(run: ImportRun) -> HttpResponse:
+    """An import's errors as a CSV download (sheet, row, column, problem); the staff page and the API."""
     report = ImportReport.from_dict(run.report) if run.report else ImportReport(file_name=run.original_name)
     stem = slugify(Path(run.original_name).stem) or "workbook"
     # The byte order mark lets spreadsheet programs read the diacritics as UTF-8.

@@ -388,12 +388,7 @@ def counselling_create(request, code: ShortText, payload: CounsellingIn):
 @router.patch("/projects/{code}/counselling/{pk}", response=responses(CounsellingOut),
               summary="Change a counselling or mentoring session")
 def counselling_update(request, code: ShortText, pk: Id, payload: CounsellingIn):
-    project, access = get_project_for(request.user, code)
-    session = selectors.counselling_list(request.user, project).filter(pk=pk).first()
-    if session is None:
-        raise Http404(_("Not found."))
-    if not access.can(Cap.CHANGE_ACTIVITIES):
-        raise PermissionDenied(_("Your role in this project does not allow this."))
+    project, _access, session = selectors.get_counselling_for(request.user, code, pk, Cap.CHANGE_ACTIVITIES)
     values = _counselling_values(request, project, payload)
     session = call(services.counselling_save, session=session, by=request.user, expected_version=payload.version,
                    **values)

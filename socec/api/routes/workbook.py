@@ -7,13 +7,11 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
-from pathlib import Path
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -22,8 +20,8 @@ from socec.programmes.access import get_project_for
 from socec.workbook import services
 from socec.workbook.export import export_project
 from socec.workbook.models import ImportRun
-from socec.workbook.report import ImportReport
 from socec.workbook.template import write_template
+from socec.workbook.views import errors_csv_response
 
 from ..base import CSV, DEFAULT_LIMIT, XLSX, ZIP, Id, Limit, Page, ShortText, binary, paginate, responses
 
@@ -107,13 +105,7 @@ def project_export(request, code: ShortText, format: Literal["xlsx", "zip"] = "x
 @router.get("/imports/{pk}/errors", response=responses(bytes), openapi_extra=binary(CSV),
             summary="An import's errors as CSV (sheet, row, column, problem), to fix the workbook")
 def import_errors_csv(request, pk: Id):
-    run = services.get_import_run_for(request.user, pk)
-    report = ImportReport.from_dict(run.report) if run.report else ImportReport(file_name=run.original_name)
-    stem = slugify(Path(run.original_name).stem) or "workbook"
-    # The byte order mark lets spreadsheet programs read the diacritics as UTF-8.
-    response = HttpResponse("\ufeff" + report.to_csv(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{stem}-errors.csv"'
-    return response
+    return errors_csv_response(services.get_import_run_for(request.user, pk))
 
 
 @router.get("/workbook/template", response=responses(bytes), openapi_extra=binary(XLSX),

@@ -67,6 +67,18 @@ def get_enrolment_for(user, code: str, pk, capability: str | None = None):
     return project, access, enrolment
 
 
+def get_counselling_for(user, code: str, pk, capability: str | None = None):
+    """(project, access, session): a counselling or mentoring session the user may see (404 otherwise), 403
+    without the capability. The staff pages and the API both ask here."""
+    project, access = get_project_for(user, code)
+    session = counselling_list(user, project).filter(pk=pk).first()
+    if session is None:
+        raise Http404(_("Not found."))
+    if capability and not access.can(capability):
+        raise PermissionDenied(_("Your role in this project does not allow this."))
+    return project, access, session
+
+
 def progress(course: Course, participation_ids) -> dict[int, Progress]:
     """Attendance of each person in the course. The share is by hours when every session has its hours,
     else by sessions; a present person's hours are their own when recorded, else the session's."""

@@ -418,12 +418,7 @@ def counselling_create(request, code):
 
 @login_required
 def counselling_edit(request, code, pk):
-    project, access = get_project_for(request.user, code)
-    session = selectors.counselling_list(request.user, project).filter(pk=pk).first()
-    if session is None:
-        raise Http404(_("Not found."))
-    if not access.can(Cap.CHANGE_ACTIVITIES):
-        raise PermissionDenied(_("Your role in this project does not allow this."))
+    project, _access, session = selectors.get_counselling_for(request.user, code, pk, Cap.CHANGE_ACTIVITIES)
     return _counselling_form(request, project, session, {})
 
 
